@@ -1,0 +1,350 @@
+"""The hall described in `config/hall.toml`: its typed model, loading and validation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ALL_CATEGORIES = "*"
+_MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+_CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+
+
+class WindowKind(StrEnum):
+    COMPREHENSIVE = "comprehensive"
+    HIGH_FREQUENCY = "high-frequency"
+    SPECIALISED = "specialised"
+    TIDAL = "tidal"
+    SEASONAL = "seasonal"
+    HELP = "help"
+    CONSULTING = "consulting"
+    ISSUING = "issuing"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HallInfo(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    name: str = Field(min_length=1, max_length=64)
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class Hours(_Strict):
+    days: list[int] = Field(default=[1, 2, 3, 4, 5])
+    open: dt.time
+    close: dt.time
+    issue_from: dt.time
+    issue_until: dt.time
+    lunch_start: dt.time | None = None
+    lunch_end: dt.time | None = None
+    staggered_lunch: bool = True
+    closed_dates: list[dt.date] = Field(default_factory=list)
+    open_dates: list[dt.date] = Field(default_factory=list)
+
+    @field_validator("days")
+    @classmethod
+    def _weekdays(cls, value: list[int]) -> list[int]:
+        bad = [d for d in value if not 1 <= d <= 7]
+        if bad:
+            raise ValueError(f"weekdays are 1 (Monday) to 7 (Sunday), got {bad}")
+        return value
+
+
+class SelfService(_Strict):
+    enabled: bool = True
+    name: str = "24小时自助服务区"
+    notice: str = ""
+
+
+class QueueRules(_Strict):
+    recalls_before_no_show: int = Field(default=2, ge=0, le=10)
+    no_show_return_minutes: int = Field(default=30, ge=0, le=480)
+    max_ticket_number: int = Field(default=999, ge=9, le=9999)
+
+
+class PriorityClass(_Strict):
+    name: str
+    head_start_minutes: float = Field(ge=0, le=240)
+
+
+class Guide(_Strict):
+    conditions: str = ""
+    materials: list[str] = Field(default_factory=list)
+    time_limit: str = ""
+    fees: str = ""
+    hotline: str = ""
+
+
+class Category(_Strict):
+    id: str
+    name: str = Field(min_length=1, max_length=16)
+    prefix: str = Field(pattern=r"^[A-Z]$")
+    service_minutes: float = Field(gt=0, le=240)
+    needs_id_card: bool = False
+    guide: Guide = Field(default_factory=Guide)
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _CATEGORY_ID.match(value):
+            raise ValueError("category ids are lower-case letters, digits, '-' or '_' (at most 32)")
+        return value
+
+
+class Season(_Strict):
+    from_: str = Field(alias="from")
+    to: str
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _month_day(cls, value: str) -> str:
+        if not _MONTH_DAY.match(value):
+            raise ValueError(f"a season date is 'MM-DD', got {value!r}")
+        return value
+
+    def contains(self, day: dt.date) -> bool:
+        md = day.strftime("%m-%d")
+        if self.from_ <= self.to:
+            return self.from_ <= md <= self.to
+        return md >= self.from_ or md <= self.to  # wraps over new year
+
+
+class WindowSpec(_Strict):
+    number: int = Field(ge=1, le=999)
+    name: str = Field(min_length=1, max_length=32)
+    kind: WindowKind
+    serves: list[str]
+    seasons: list[Season] = Field(default_factory=list)
+
+
+class Hall(_Strict):
+    hall: HallInfo
+    hours: Hours
+    self_service: SelfService = Field(default_factory=SelfService)
+    queue: QueueRules = Field(default_factory=QueueRules)
+    priorities: dict[str, PriorityClass]
+    categories: list[Category]
+    windows: list[WindowSpec]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.hall.timezone)
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def window(self, number: int) -> WindowSpec | None:
+        return next((w for w in self.windows if w.number == number), None)
+
+    def serves(self, window: WindowSpec) -> frozenset[str]:
+        """The category ids a window takes tickets for."""
+        if ALL_CATEGORIES in window.serves:
+            return frozenset(c.id for c in self.categories)
+        return frozenset(window.serves)
+
+    def head_start(self, priority: str) -> dt.timedelta:
+        cls = self.priorities.get(priority)
+        return dt.timedelta(minutes=cls.head_start_minutes if cls else 0)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.zone)
+
+    def service_day(self, moment: dt.datetime) -> dt.date:
+        """The hall's business day of a moment: numbering restarts at local midnight."""
+        return self.local(moment).date()
+
+    def is_working_day(self, day: dt.date) -> bool:
+        if day in self.hours.open_dates:
+            return True
+        if day in self.hours.closed_dates:
+            return False
+        return day.isoweekday() in self.hours.days
+
+    def is_issuing(self, moment: dt.datetime) -> bool:
+        """Whether staffed tickets may be issued at this moment."""
+        local = self.local(moment)
+        if not self.is_working_day(local.date()):
+            return False
+        return self.hours.issue_from <= local.time() < self.hours.issue_until
+
+    def window_in_season(self, window: WindowSpec, day: dt.date) -> bool:
+        if window.kind is not WindowKind.SEASONAL:
+            return True
+        return any(season.contains(day) for season in window.seasons)
+
+
+REQUIRED_PRIORITIES = ("normal", "appointment", "green", "transferred")
+
+
+@dataclass(frozen=True)
+class ConfigProblem:
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+class HallConfigError(Exception):
+    """A hall file that cannot be used; `problems` lists every one found."""
+
+    def __init__(self, source: str, problems: list[ConfigProblem]):
+        self.source = source
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+def _key(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    """Turn a pydantic location into a readable key, e.g. windows[3].serves (window 4)."""
+    parts: list[str] = []
+    node: Any = raw
+    for item in loc:
+        if isinstance(item, int):
+            parts[-1] = f"{parts[-1]}[{item}]" if parts else f"[{item}]"
+            node = node[item] if isinstance(node, list) and item < len(node) else None
+        else:
+            parts.append("from" if item == "from_" else str(item))
+            node = node.get(item) if isinstance(node, dict) else None
+    return ".".join(parts)
+
+
+def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
+    """Cross-references a schema cannot express; tolerant of badly typed input."""
+    problems: list[ConfigProblem] = []
+    categories = raw.get("categories") if isinstance(raw.get("categories"), list) else []
+    windows = raw.get("windows") if isinstance(raw.get("windows"), list) else []
+
+    if not categories:
+        problems.append(ConfigProblem("categories", "at least one category is needed"))
+    seen_ids: dict[str, int] = {}
+    seen_prefixes: dict[str, int] = {}
+    for i, cat in enumerate(categories):
+        if not isinstance(cat, dict):
+            continue
+        cid, prefix = cat.get("id"), cat.get("prefix")
+        if isinstance(cid, str):
+            if cid in seen_ids:
+                problems.append(ConfigProblem(f"categories[{i}].id", f"{cid!r} repeats categories[{seen_ids[cid]}]"))
+            seen_ids.setdefault(cid, i)
+        if isinstance(prefix, str):
+            if prefix in seen_prefixes:
+                problems.append(
+                    ConfigProblem(f"categories[{i}].prefix", f"{prefix!r} repeats categories[{seen_prefixes[prefix]}]")
+                )
+            seen_prefixes.setdefault(prefix, i)
+
+    if not windows:
+        problems.append(ConfigProblem("windows", "at least one window is needed"))
+    seen_numbers: dict[int, int] = {}
+    served: set[str] = set()
+    for i, win in enumerate(windows):
+        if not isinstance(win, dict):
+            continue
+        number = win.get("number")
+        if isinstance(number, int):
+            if number in seen_numbers:
+                problems.append(ConfigProblem(f"windows[{i}].number", f"{number} repeats windows[{seen_numbers[number]}]"))
+            seen_numbers.setdefault(number, i)
+        serves = win.get("serves")
+        kind = win.get("kind")
+        if isinstance(serves, list):
+            for j, cid in enumerate(serves):
+                if cid == ALL_CATEGORIES:
+                    served.update(seen_ids)
+                elif isinstance(cid, str) and cid not in seen_ids:
+                    problems.append(ConfigProblem(f"windows[{i}].serves[{j}]", f"unknown category {cid!r}"))
+                elif isinstance(cid, str):
+                    served.add(cid)
+            if not serves and kind not in ("help", None):
+                problems.append(ConfigProblem(f"windows[{i}].serves", "only a help window may serve no category"))
+        if kind == "seasonal" and not win.get("seasons"):
+            problems.append(ConfigProblem(f"windows[{i}].seasons", "a seasonal window needs at least one season"))
+        if kind != "seasonal" and win.get("seasons"):
+            problems.append(ConfigProblem(f"windows[{i}].seasons", "only a seasonal window has seasons"))
+
+    # every category must be reachable from a window that is normally open
+    for cid, i in seen_ids.items():
+        if cid not in served:
+            problems.append(ConfigProblem(f"categories[{i}]", f"no window serves category {cid!r}"))
+
+    priorities = raw.get("priorities") if isinstance(raw.get("priorities"), dict) else {}
+    for name in REQUIRED_PRIORITIES:
+        if name not in priorities:
+            problems.append(ConfigProblem(f"priorities.{name}", "missing priority class"))
+    for name in priorities:
+        if name not in REQUIRED_PRIORITIES:
+            problems.append(
+                ConfigProblem(f"priorities.{name}", f"unknown priority class; use {', '.join(REQUIRED_PRIORITIES)}")
+            )
+
+    hours = raw.get("hours") if isinstance(raw.get("hours"), dict) else {}
+    times = {k: _parse_time(hours.get(k)) for k in ("open", "close", "issue_from", "issue_until", "lunch_start", "lunch_end")}
+    for earlier, later in (("open", "close"), ("issue_from", "issue_until"), ("lunch_start", "lunch_end")):
+        if times[earlier] and times[later] and times[earlier] >= times[later]:
+            problems.append(ConfigProblem(f"hours.{later}", f"must be after hours.{earlier}"))
+    if times["issue_until"] and times["close"] and times["issue_until"] > times["close"]:
+        problems.append(ConfigProblem("hours.issue_until", "issuing must stop by hours.close"))
+    if bool(hours.get("lunch_start")) != bool(hours.get("lunch_end")):
+        problems.append(ConfigProblem("hours.lunch_end", "give both lunch_start and lunch_end, or neither"))
+    return problems
+
+
+def _parse_time(value: Any) -> dt.time | None:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.time.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_hall(raw: dict[str, Any], source: str = "<hall>") -> Hall:
+    """Validate a parsed hall file, raising HallConfigError with every problem found."""
+    problems: list[ConfigProblem] = []
+    hall: Hall | None = None
+    try:
+        hall = Hall.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            problems.append(ConfigProblem(_key(err["loc"], raw) or "<file>", err["msg"]))
+    problems.extend(_semantic_problems(raw))
+    if problems or hall is None:
+        # keep the order stable and drop exact repeats
+        unique = list(dict.fromkeys(problems))
+        raise HallConfigError(source, unique)
+    return hall
+
+
+def load_hall(path: str | Path) -> Hall:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise HallConfigError(str(path), [ConfigProblem("<file>", f"cannot read: {exc.strerror}")]) from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise HallConfigError(str(path), [ConfigProblem("<file>", f"not valid TOML: {exc}")]) from exc
+    return parse_hall(raw, str(path))

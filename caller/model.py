@@ -1,0 +1,309 @@
+"""The queue's domain: tickets, windows, the transitions between their states, and the events they record.
+
+Pure Python: no database, HTTP or clock. Every transition takes `now` and returns the events it records;
+an illegal transition raises a QueueError and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class TicketStatus(StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no-show"
+    CANCELLED = "cancelled"
+
+
+LIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
+HELD_STATUSES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    APPOINTMENT = "appointment"
+    GREEN = "green"
+
+
+class WindowState(StrEnum):
+    CLOSED = "closed"
+    OPEN = "open"
+    PAUSED = "paused"
+
+
+class EventType(StrEnum):
+    TICKET_ISSUED = "ticket-issued"
+    TICKET_CALLED = "ticket-called"
+    TICKET_RECALLED = "ticket-recalled"
+    TICKET_STARTED = "ticket-started"
+    TICKET_FINISHED = "ticket-finished"
+    TICKET_NO_SHOW = "ticket-no-show"
+    TICKET_RETURNED = "ticket-returned"
+    TICKET_TRANSFERRED = "ticket-transferred"
+    TICKET_CANCELLED = "ticket-cancelled"
+    WINDOW_OPENED = "window-opened"
+    WINDOW_CLOSED = "window-closed"
+    WINDOW_PAUSED = "window-paused"
+    WINDOW_RESUMED = "window-resumed"
+
+
+class QueueError(Exception):
+    """A request the queue refuses. `code` is stable for clients; `message` is for people (中文 / English)."""
+
+    status = 409
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class NotFound(QueueError):
+    status = 404
+
+
+@dataclass(frozen=True)
+class QueueRules:
+    """What the engine needs from the hall file, in plain values."""
+
+    head_starts: dict[str, dt.timedelta]
+    transfer_head_start: dt.timedelta
+    recalls_before_no_show: int
+    no_show_return: dt.timedelta
+
+    def head_start(self, ticket: Ticket) -> dt.timedelta:
+        """Priority head start; a transferred ticket gets the larger of its class's and the transfer one."""
+        own = self.head_starts.get(ticket.priority, dt.timedelta(0))
+        return max(own, self.transfer_head_start) if ticket.transfers else own
+
+
+@dataclass
+class Ticket:
+    id: str  # public, unguessable id
+    number: str  # e.g. A012, unique within the service day
+    category: str
+    priority: Priority
+    service_day: dt.date
+    issued_at: dt.datetime
+    queued_at: dt.datetime  # the moment its age counts from; kept across transfers and returns
+    status: TicketStatus = TicketStatus.WAITING
+    window: int | None = None
+    recalls: int = 0
+    transfers: int = 0
+    called_at: dt.datetime | None = None
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    no_show_at: dt.datetime | None = None
+    version: int = 0
+    pk: int | None = None  # storage identity, absent until stored
+
+
+@dataclass
+class Window:
+    number: int
+    state: WindowState = WindowState.CLOSED
+    ticket_id: str | None = None  # public id of the ticket it holds (called or serving)
+    state_since: dt.datetime | None = None
+    version: int = 0
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened; carries no personal data."""
+
+    type: EventType
+    at: dt.datetime
+    window: int | None = None
+    ticket: Ticket | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _ticket_event(kind: EventType, ticket: Ticket, now: dt.datetime, **data: Any) -> Event:
+    return Event(kind, now, window=ticket.window, ticket=ticket, data=data)
+
+
+def issue(
+    ticket_id: str, number: str, category: str, priority: Priority, service_day: dt.date, now: dt.datetime
+) -> tuple[Ticket, list[Event]]:
+    ticket = Ticket(ticket_id, number, category, priority, service_day, issued_at=now, queued_at=now)
+    return ticket, [_ticket_event(EventType.TICKET_ISSUED, ticket, now, priority=priority.value)]
+
+
+def effective_queue_time(ticket: Ticket, rules: QueueRules) -> dt.datetime:
+    """When the ticket counts as having joined: its age origin moved earlier by its head start.
+
+    Ordering by this is ordering by age + head start, independent of the present moment.
+    """
+    return ticket.queued_at - rules.head_start(ticket)
+
+
+def _require_window_holds(window: Window, ticket: Ticket) -> None:
+    if window.ticket_id is None:
+        raise QueueError("no_current_ticket", f"{window.number} 号窗口当前没有号 / window {window.number} holds no ticket")
+    if window.ticket_id != ticket.id or ticket.window != window.number:
+        raise QueueError(
+            "not_your_ticket", f"{ticket.number} 不在 {window.number} 号窗口 / ticket is not held by this window"
+        )
+
+
+def _require_status(ticket: Ticket, allowed: frozenset[TicketStatus] | set[TicketStatus], action: str) -> None:
+    if ticket.status not in allowed:
+        raise QueueError(
+            "wrong_state",
+            f"{ticket.number} 当前状态为 {ticket.status.value}，不能{action} / cannot {action} a {ticket.status.value} ticket",
+        )
+
+
+def can_call(window: Window) -> None:
+    """Raise unless the window may call a new ticket now."""
+    if window.state is WindowState.CLOSED:
+        raise QueueError("window_closed", f"{window.number} 号窗口未登录 / window {window.number} is closed")
+    if window.state is WindowState.PAUSED:
+        raise QueueError("window_paused", f"{window.number} 号窗口暂停服务中 / window {window.number} is paused")
+    if window.ticket_id is not None:
+        raise QueueError(
+            "window_busy", f"{window.number} 号窗口请先办结当前号 / finish the current ticket first"
+        )
+
+
+def call(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    can_call(window)
+    _require_status(ticket, {TicketStatus.WAITING}, "叫号 call")
+    ticket.status = TicketStatus.CALLED
+    ticket.window = window.number
+    ticket.called_at = now
+    ticket.recalls = 0
+    window.ticket_id = ticket.id
+    return [_ticket_event(EventType.TICKET_CALLED, ticket, now)]
+
+
+def recall(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    _require_window_holds(window, ticket)
+    _require_status(ticket, {TicketStatus.CALLED}, "重呼 recall")
+    ticket.recalls += 1
+    return [_ticket_event(EventType.TICKET_RECALLED, ticket, now, recalls=ticket.recalls)]
+
+
+def start(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    _require_window_holds(window, ticket)
+    _require_status(ticket, {TicketStatus.CALLED}, "开始办理 start")
+    ticket.status = TicketStatus.SERVING
+    ticket.started_at = now
+    return [_ticket_event(EventType.TICKET_STARTED, ticket, now)]
+
+
+def finish(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    """Finish the service; from `called` it counts as started when it was called."""
+    _require_window_holds(window, ticket)
+    _require_status(ticket, HELD_STATUSES, "办结 finish")
+    if ticket.started_at is None:
+        ticket.started_at = ticket.called_at
+    ticket.status = TicketStatus.DONE
+    ticket.finished_at = now
+    window.ticket_id = None
+    return [_ticket_event(EventType.TICKET_FINISHED, ticket, now)]
+
+
+def no_show(window: Window, ticket: Ticket, now: dt.datetime, rules: QueueRules) -> list[Event]:
+    _require_window_holds(window, ticket)
+    _require_status(ticket, {TicketStatus.CALLED}, "过号 no-show")
+    if ticket.recalls < rules.recalls_before_no_show:
+        raise QueueError(
+            "recall_first",
+            f"请先重呼 {rules.recalls_before_no_show} 次再过号（已重呼 {ticket.recalls} 次） / "
+            f"recall {rules.recalls_before_no_show} times before marking a no-show",
+        )
+    ticket.status = TicketStatus.NO_SHOW
+    ticket.no_show_at = now
+    window.ticket_id = None
+    event = _ticket_event(EventType.TICKET_NO_SHOW, ticket, now, recalls=ticket.recalls)
+    return [event]
+
+
+def return_after_no_show(ticket: Ticket, now: dt.datetime, rules: QueueRules) -> list[Event]:
+    """过号顺延: back within the allowed time, the ticket re-enters at its old place."""
+    _require_status(ticket, {TicketStatus.NO_SHOW}, "顺延 return")
+    assert ticket.no_show_at is not None
+    if now - ticket.no_show_at > rules.no_show_return:
+        minutes = int(rules.no_show_return.total_seconds() // 60)
+        raise QueueError(
+            "return_expired", f"过号已超过 {minutes} 分钟，请重新取号 / more than {minutes} min since the no-show; take a new ticket"
+        )
+    ticket.status = TicketStatus.WAITING
+    ticket.window = None
+    ticket.called_at = None
+    ticket.recalls = 0
+    return [_ticket_event(EventType.TICKET_RETURNED, ticket, now)]
+
+
+def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime) -> list[Event]:
+    """按责转办: the citizen keeps the number and its age and queues for another category."""
+    _require_window_holds(window, ticket)
+    _require_status(ticket, HELD_STATUSES, "转办 transfer")
+    if to_category == ticket.category:
+        raise QueueError("same_category", "转办需选择其他事项 / transfer to a different category")
+    from_category = ticket.category
+    from_window = window.number
+    ticket.category = to_category
+    ticket.status = TicketStatus.WAITING
+    ticket.transfers += 1
+    ticket.window = None
+    ticket.called_at = ticket.started_at = None
+    ticket.recalls = 0
+    window.ticket_id = None
+    return [
+        Event(
+            EventType.TICKET_TRANSFERRED,
+            now,
+            window=from_window,
+            ticket=ticket,
+            data={"from_category": from_category, "to_category": to_category},
+        )
+    ]
+
+
+def cancel(ticket: Ticket, now: dt.datetime) -> list[Event]:
+    _require_status(ticket, {TicketStatus.WAITING}, "取消 cancel")
+    ticket.status = TicketStatus.CANCELLED
+    return [_ticket_event(EventType.TICKET_CANCELLED, ticket, now)]
+
+
+def open_window(window: Window, now: dt.datetime) -> list[Event]:
+    if window.state is not WindowState.CLOSED:
+        raise QueueError("already_open", f"{window.number} 号窗口已登录 / window {window.number} is already open")
+    window.state = WindowState.OPEN
+    window.state_since = now
+    return [Event(EventType.WINDOW_OPENED, now, window=window.number)]
+
+
+def close_window(window: Window, now: dt.datetime) -> list[Event]:
+    if window.state is WindowState.CLOSED:
+        raise QueueError("window_closed", f"{window.number} 号窗口未登录 / window {window.number} is closed")
+    if window.ticket_id is not None:
+        raise QueueError("window_busy", f"{window.number} 号窗口请先办结当前号 / finish the current ticket first")
+    window.state = WindowState.CLOSED
+    window.state_since = now
+    return [Event(EventType.WINDOW_CLOSED, now, window=window.number)]
+
+
+def pause(window: Window, now: dt.datetime) -> list[Event]:
+    """A paused window is never called to; it may still finish the ticket it holds."""
+    if window.state is not WindowState.OPEN:
+        raise QueueError("window_not_open", f"{window.number} 号窗口不在服务中 / window {window.number} is not open")
+    window.state = WindowState.PAUSED
+    window.state_since = now
+    return [Event(EventType.WINDOW_PAUSED, now, window=window.number)]
+
+
+def resume(window: Window, now: dt.datetime) -> list[Event]:
+    if window.state is not WindowState.PAUSED:
+        raise QueueError("window_not_paused", f"{window.number} 号窗口未暂停 / window {window.number} is not paused")
+    window.state = WindowState.OPEN
+    window.state_since = now
+    return [Event(EventType.WINDOW_RESUMED, now, window=window.number)]

@@ -1,0 +1,446 @@
+"""The queue's use cases: each one transaction that loads state, applies the pure engine and stores the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import random
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from caller import model
+from caller.estimate import Desk, Waiting, estimate_wait_seconds
+from caller.hall import Hall, WindowKind, WindowSpec
+from caller.identity import is_valid_id_number, mask_id_number, mask_name
+from caller.model import Priority, QueueError, QueueRules, Ticket, TicketStatus, Window, WindowState
+from caller.policy import CallingPolicy, OldestWithHeadStart
+from caller.storage.database import Database
+from caller.storage.repository import Personal, Repository, StoredEvent
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Invalid(QueueError):
+    """A well-formed request naming something that does not exist or a value out of range."""
+
+    status = 422
+
+
+class Busy(QueueError):
+    status = 503
+
+
+class _Conflict(Exception):
+    """Somebody else changed the rows this transaction read: run it again."""
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def rules_from_hall(hall: Hall) -> QueueRules:
+    return QueueRules(
+        head_starts={p.value: hall.head_start(p.value) for p in Priority},
+        transfer_head_start=hall.head_start("transferred"),
+        recalls_before_no_show=hall.queue.recalls_before_no_show,
+        no_show_return=dt.timedelta(minutes=hall.queue.no_show_return_minutes),
+    )
+
+
+def format_number(prefix: str, seq: int) -> str:
+    """A001…A999, then A1000… (never reused within the day)."""
+    return f"{prefix}{seq:03d}"
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    category: str
+    priority: str = Priority.NORMAL.value
+    name: str | None = None
+    id_number: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class TicketView:
+    """A ticket with where it stands in the queue: people ahead and the estimated wait (while waiting)."""
+
+    ticket: Ticket
+    ahead: int | None
+    estimated_wait_s: int | None
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class WindowView:
+    spec: WindowSpec
+    window: Window
+    ticket: Ticket | None
+    personal: Personal | None = None
+
+
+@dataclass(frozen=True)
+class CategoryView:
+    id: str
+    name: str
+    prefix: str
+    waiting: int
+    estimated_wait_s: int | None
+
+
+_RETRYABLE_PG = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True  # e.g. two processes racing on one idempotency key: the retry sees the winner
+    code = getattr(exc.orig, "sqlstate", None)
+    if code in _RETRYABLE_PG:
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+class QueueService:
+    def __init__(
+        self,
+        hall: Hall,
+        db: Database,
+        *,
+        clock: Callable[[], dt.datetime] = utc_now,
+        policy: CallingPolicy | None = None,
+        enforce_hours: bool = True,
+        on_commit: Callable[[], None] | None = None,
+    ):
+        self.hall = hall
+        self.db = db
+        self.clock = clock
+        self.rules = rules_from_hall(hall)
+        self.policy = policy or OldestWithHeadStart(self.rules)
+        self.enforce_hours = enforce_hours
+        self.on_commit = on_commit or (lambda: None)
+
+    # -- plumbing
+
+    def _write(self, work: Callable[[Repository, dt.datetime], T], attempts: int = 12) -> T:
+        for attempt in range(attempts):
+            try:
+                with self.db.write() as conn:
+                    result = work(Repository(conn, self.hall.hall.id), self.clock())
+                self.on_commit()
+                return result
+            except _Conflict:
+                pass
+            except DBAPIError as exc:
+                if not _retryable(exc) or attempt == attempts - 1:
+                    raise
+                log.info("retrying a write after %s", type(exc.orig).__name__)
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
+
+    def _read(self, work: Callable[[Repository, dt.datetime], T]) -> T:
+        with self.db.read() as conn:
+            return work(Repository(conn, self.hall.hall.id), self.clock())
+
+    def _record(self, repo: Repository, events: list[model.Event], now: dt.datetime) -> None:
+        self.db.serialise_events(repo.conn)
+        repo.add_events(events, self.hall.service_day(now))
+
+    def window_spec(self, number: int) -> WindowSpec:
+        spec = self.hall.window(number)
+        if spec is None:
+            raise model.NotFound("unknown_window", f"没有 {number} 号窗口 / no window {number}")
+        return spec
+
+    def setup(self) -> None:
+        """Create the state rows of the hall's windows (closed) if they are missing."""
+        self._write(lambda repo, now: repo.ensure_windows([w.number for w in self.hall.windows]))
+
+    # -- issuing
+
+    def issue(self, request: IssueRequest, idempotency_key: str | None = None) -> TicketView:
+        category = self.hall.category(request.category)
+        if category is None:
+            raise Invalid("unknown_category", f"没有此事项：{request.category} / unknown category")
+        try:
+            priority = Priority(request.priority)
+        except ValueError:
+            raise Invalid("unknown_priority", "优先级只能是 normal / appointment / green") from None
+        if request.id_number is not None and not is_valid_id_number(request.id_number):
+            raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
+        personal = Personal(
+            mask_name(request.name) if request.name else None,
+            mask_id_number(request.id_number) if request.id_number else None,
+        )
+        fingerprint = hashlib.sha256(
+            json.dumps([category.id, priority.value, personal.name_masked, personal.id_masked, request.source]).encode()
+        ).hexdigest()
+
+        def work(repo: Repository, now: dt.datetime) -> TicketView:
+            if idempotency_key:
+                seen = repo.idempotency(idempotency_key)
+                if seen is not None:
+                    pk, earlier = seen
+                    if earlier != fingerprint:
+                        raise Invalid(
+                            "idempotency_key_reused", "同一请求编号用于不同的取号请求 / Idempotency-Key reused"
+                        )
+                    ticket = repo.ticket_by_pk(pk)
+                    assert ticket is not None
+                    return replace(self._view(repo, ticket, now), replayed=True)
+            if self.enforce_hours and not self.hall.is_issuing(now):
+                hours = self.hall.hours
+                raise QueueError(
+                    "hall_closed",
+                    f"当前不在取号时间（工作日 {hours.issue_from:%H:%M}–{hours.issue_until:%H:%M}） / "
+                    "tickets are not issued now",
+                )
+            day = self.hall.service_day(now)
+            seq = repo.next_number(day, category.prefix)
+            ticket, events = model.issue(
+                secrets.token_urlsafe(9), format_number(category.prefix, seq), category.id, priority, day, now
+            )
+            repo.insert_ticket(ticket, personal, request.source)
+            if idempotency_key:
+                repo.remember_idempotency(idempotency_key, ticket.pk, fingerprint, now)
+            self._record(repo, events, now)
+            return self._view(repo, ticket, now)
+
+        return self._write(work)
+
+    # -- window actions
+
+    def call_next(self, number: int) -> WindowView:
+        spec = self.window_spec(number)
+        serves = self.hall.serves(spec)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = self._locked_window(repo, number)
+            model.can_call(window)
+            skipped: set[int] = set()
+            day = self.hall.service_day(now)
+            while True:
+                waiting = [t for t in repo.waiting(day, serves) if t.pk not in skipped]
+                chosen = self.policy.choose(window, serves, waiting, now)
+                if chosen is None:
+                    return WindowView(spec, window, None)
+                trial = replace(window)
+                events = model.call(trial, chosen, now)
+                if repo.update_ticket(chosen):  # claimed: nobody else called it meanwhile
+                    break
+                skipped.add(chosen.pk)
+            if not repo.update_window(trial):
+                raise _Conflict
+            self._record(repo, events, now)
+            return WindowView(spec, trial, chosen)
+
+        return self._write(work)
+
+    def recall(self, number: int, ticket_id: str | None = None) -> WindowView:
+        return self._on_held(number, ticket_id, model.recall)
+
+    def start(self, number: int, ticket_id: str | None = None) -> WindowView:
+        return self._on_held(number, ticket_id, model.start)
+
+    def finish(self, number: int, ticket_id: str | None = None) -> WindowView:
+        return self._on_held(number, ticket_id, model.finish)
+
+    def no_show(self, number: int, ticket_id: str | None = None) -> WindowView:
+        return self._on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))
+
+    def transfer(self, number: int, to_category: str, ticket_id: str | None = None) -> WindowView:
+        if self.hall.category(to_category) is None:
+            raise Invalid("unknown_category", f"没有此事项：{to_category} / unknown category")
+        return self._on_held(number, ticket_id, lambda w, t, now: model.transfer(w, t, to_category, now))
+
+    def open(self, number: int) -> WindowView:
+        return self._on_window(number, model.open_window)
+
+    def close(self, number: int) -> WindowView:
+        return self._on_window(number, model.close_window)
+
+    def pause(self, number: int) -> WindowView:
+        return self._on_window(number, model.pause)
+
+    def resume(self, number: int) -> WindowView:
+        return self._on_window(number, model.resume)
+
+    def _locked_window(self, repo: Repository, number: int) -> Window:
+        window = repo.window(number, for_update=True)
+        if window is None:  # configured after the service started
+            repo.ensure_windows([number])
+            window = repo.window(number, for_update=True)
+        assert window is not None
+        return window
+
+    def _on_window(self, number: int, action: Callable[[Window, dt.datetime], list[model.Event]]) -> WindowView:
+        spec = self.window_spec(number)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = self._locked_window(repo, number)
+            events = action(window, now)
+            if not repo.update_window(window):
+                raise _Conflict
+            self._record(repo, events, now)
+            held = repo.ticket(window.ticket_id) if window.ticket_id else None
+            return WindowView(spec, window, held)
+
+        return self._write(work)
+
+    def _on_held(
+        self,
+        number: int,
+        ticket_id: str | None,
+        action: Callable[[Window, Ticket, dt.datetime], list[model.Event]],
+    ) -> WindowView:
+        spec = self.window_spec(number)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = self._locked_window(repo, number)
+            if window.ticket_id is None:
+                raise QueueError("no_current_ticket", f"{number} 号窗口当前没有号 / window {number} holds no ticket")
+            if ticket_id is not None and ticket_id != window.ticket_id:
+                raise QueueError("not_your_ticket", f"该号不在 {number} 号窗口 / the ticket is not held by window {number}")
+            ticket = repo.ticket(window.ticket_id)
+            assert ticket is not None
+            events = action(window, ticket, now)
+            if not repo.update_ticket(ticket) or not repo.update_window(window):
+                raise _Conflict
+            self._record(repo, events, now)
+            held = ticket if window.ticket_id == ticket.id else None
+            return WindowView(spec, window, held or ticket)
+
+        return self._write(work)
+
+    # -- ticket actions outside a window
+
+    def return_after_no_show(self, ticket_id: str) -> TicketView:
+        return self._on_ticket(ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules))
+
+    def cancel(self, ticket_id: str) -> TicketView:
+        return self._on_ticket(ticket_id, model.cancel)
+
+    def _on_ticket(self, ticket_id: str, action: Callable[[Ticket, dt.datetime], list[model.Event]]) -> TicketView:
+        def work(repo: Repository, now: dt.datetime) -> TicketView:
+            ticket = self._ticket_or_404(repo, ticket_id)
+            events = action(ticket, now)
+            if not repo.update_ticket(ticket):
+                raise _Conflict
+            self._record(repo, events, now)
+            return self._view(repo, ticket, now)
+
+        return self._write(work)
+
+    # -- reading
+
+    @staticmethod
+    def _ticket_or_404(repo: Repository, ticket_id: str) -> Ticket:
+        ticket = repo.ticket(ticket_id)
+        if ticket is None:
+            raise model.NotFound("unknown_ticket", "查无此号 / no such ticket")
+        return ticket
+
+    def ticket(self, ticket_id: str) -> TicketView:
+        return self._read(lambda repo, now: self._view(repo, self._ticket_or_404(repo, ticket_id), now))
+
+    def window_view(self, number: int, *, with_personal: bool = False) -> WindowView:
+        spec = self.window_spec(number)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = repo.window(number) or Window(number)
+            held = repo.ticket(window.ticket_id) if window.ticket_id else None
+            personal = repo.personal(held.id) if held and with_personal else None
+            return WindowView(spec, window, held, personal)
+
+        return self._read(work)
+
+    def queue(self) -> tuple[list[CategoryView], list[WindowView]]:
+        def work(repo: Repository, now: dt.datetime) -> tuple[list[CategoryView], list[WindowView]]:
+            state = self._queue_state(repo, now)
+            held = {t.id: t for t in repo.held_tickets(self.hall.service_day(now))}
+            windows = {w.number: w for w in state.windows}
+            views = []
+            for spec in self.hall.windows:
+                window = windows.get(spec.number, Window(spec.number))
+                views.append(WindowView(spec, window, held.get(window.ticket_id) if window.ticket_id else None))
+            return self._category_views(state, now), views
+
+        return self._read(work)
+
+    def categories(self) -> list[CategoryView]:
+        return self._read(lambda repo, now: self._category_views(self._queue_state(repo, now), now))
+
+    def events_after(self, last_id: int, limit: int = 1000) -> list[StoredEvent]:
+        return self._read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
+
+    def last_event_id(self) -> int:
+        return self._read(lambda repo, now: repo.last_event_id())
+
+    # -- estimates
+
+    @dataclass(frozen=True)
+    class _QueueState:
+        waiting: list[Ticket]
+        windows: list[Window]
+        desks: list[Desk]
+        mean_service_s: dict[str, float]
+
+    def _queue_state(self, repo: Repository, now: dt.datetime) -> QueueService._QueueState:
+        day = self.hall.service_day(now)
+        waiting = repo.waiting(day)
+        windows = repo.windows()
+        by_number = {w.number: w for w in windows}
+        desks = []
+        for spec in self.hall.windows:
+            window = by_number.get(spec.number)
+            if window is not None and window.state is WindowState.OPEN:
+                desks.append(Desk(spec.number, self.hall.serves(spec), busy=window.ticket_id is not None))
+        mean = {c.id: c.service_minutes * 60.0 for c in self.hall.categories}
+        for category, samples in repo.recent_service_seconds(day).items():
+            if len(samples) >= 5:
+                mean[category] = sum(samples) / len(samples)
+        return self._QueueState(waiting, windows, desks, mean)
+
+    def _scheduled_desks(self, now: dt.datetime) -> list[Desk]:
+        """Windows that normally staff the hall today, for estimates before anyone has logged in."""
+        day = self.hall.service_day(now)
+        return [
+            Desk(spec.number, self.hall.serves(spec), busy=False)
+            for spec in self.hall.windows
+            if spec.kind not in (WindowKind.TIDAL, WindowKind.HELP) and self.hall.window_in_season(spec, day)
+        ]
+
+    def _estimate(self, state: _QueueState, category: str, order_key: dt.datetime, now: dt.datetime) -> int | None:
+        waiting = [Waiting(t.category, model.effective_queue_time(t, self.rules)) for t in state.waiting]
+        desks = state.desks if any(category in d.serves for d in state.desks) else self._scheduled_desks(now)
+        return estimate_wait_seconds(category, order_key, waiting, desks, state.mean_service_s)
+
+    def _category_views(self, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
+        counts: dict[str, int] = {}
+        for ticket in state.waiting:
+            counts[ticket.category] = counts.get(ticket.category, 0) + 1
+        return [
+            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, now, now))
+            for c in self.hall.categories
+        ]
+
+    def _view(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> TicketView:
+        if ticket.status is not TicketStatus.WAITING:
+            return TicketView(ticket, None, None)
+        state = self._queue_state(repo, now)
+        mine = model.effective_queue_time(ticket, self.rules)
+        ahead = sum(
+            1
+            for other in state.waiting
+            if other.category == ticket.category
+            and other.id != ticket.id
+            and (model.effective_queue_time(other, self.rules), other.issued_at) < (mine, ticket.issued_at)
+        )
+        return TicketView(ticket, ahead, self._estimate(state, ticket.category, mine, now))

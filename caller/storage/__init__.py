@@ -1,0 +1,1 @@
+"""Persistence of the queue: tables, migrations, the database handle and the repository."""

@@ -1,0 +1,299 @@
+"""Reading and writing queue state for one hall: rows to domain objects and back, with conditional updates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Row, and_, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from caller.model import Event, Priority, Ticket, TicketStatus, Window, WindowState
+from caller.storage import tables as t
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: int
+    type: str
+    at: dt.datetime
+    number: str | None
+    category: str | None
+    window: int | None
+    status: str | None
+    data: dict
+
+    def public(self) -> dict:
+        """The event as clients see it (no personal data is ever stored in an event)."""
+        return {
+            "id": self.id,
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "number": self.number,
+            "category": self.category,
+            "window": self.window,
+            "status": self.status,
+            **({"data": self.data} if self.data else {}),
+        }
+
+
+@dataclass(frozen=True)
+class Personal:
+    """The masked forms of what the kiosk read; the raw values are never stored."""
+
+    name_masked: str | None = None
+    id_masked: str | None = None
+
+
+def _ticket(row: Row) -> Ticket:
+    return Ticket(
+        id=row.public_id,
+        number=row.number,
+        category=row.category,
+        priority=Priority(row.priority),
+        service_day=row.service_day,
+        issued_at=row.issued_at,
+        queued_at=row.queued_at,
+        status=TicketStatus(row.status),
+        window=row.window,
+        recalls=row.recalls,
+        transfers=row.transfers,
+        called_at=row.called_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+        no_show_at=row.no_show_at,
+        version=row.version,
+        pk=row.pk,
+    )
+
+
+def _ticket_values(ticket: Ticket) -> dict:
+    return {
+        "category": ticket.category,
+        "status": ticket.status.value,
+        "window": ticket.window,
+        "recalls": ticket.recalls,
+        "transfers": ticket.transfers,
+        "queued_at": ticket.queued_at,
+        "called_at": ticket.called_at,
+        "started_at": ticket.started_at,
+        "finished_at": ticket.finished_at,
+        "no_show_at": ticket.no_show_at,
+    }
+
+
+def _window(row: Row) -> Window:
+    return Window(
+        number=row.number,
+        state=WindowState(row.state),
+        ticket_id=row.ticket_id,
+        state_since=row.state_since,
+        version=row.version,
+    )
+
+
+class Repository:
+    def __init__(self, conn: Connection, hall: str):
+        self.conn = conn
+        self.hall = hall
+
+    def _insert(self, table):  # noqa: ANN001, ANN202 - dialect-specific INSERT for upserts
+        return (sqlite if self.conn.dialect.name == "sqlite" else postgresql).insert(table)
+
+    def next_number(self, day: dt.date, prefix: str) -> int:
+        """Atomically take the next sequence number of a prefix for a day."""
+        self.conn.execute(
+            self._insert(t.number_counters)
+            .values(hall=self.hall, service_day=day, prefix=prefix, last=0)
+            .on_conflict_do_nothing()
+        )
+        return self.conn.execute(
+            update(t.number_counters)
+            .where(
+                t.number_counters.c.hall == self.hall,
+                t.number_counters.c.service_day == day,
+                t.number_counters.c.prefix == prefix,
+            )
+            .values(last=t.number_counters.c.last + 1)
+            .returning(t.number_counters.c.last)
+        ).scalar_one()
+
+    def insert_ticket(self, ticket: Ticket, personal: Personal, source: str | None) -> None:
+        ticket.pk = self.conn.execute(
+            insert(t.tickets)
+            .values(
+                hall=self.hall,
+                public_id=ticket.id,
+                service_day=ticket.service_day,
+                number=ticket.number,
+                priority=ticket.priority.value,
+                issued_at=ticket.issued_at,
+                name_masked=personal.name_masked,
+                id_masked=personal.id_masked,
+                source=source,
+                version=0,
+                **_ticket_values(ticket),
+            )
+            .returning(t.tickets.c.pk)
+        ).scalar_one()
+
+    def ticket(self, public_id: str, *, for_update: bool = False) -> Ticket | None:
+        query = select(t.tickets).where(t.tickets.c.hall == self.hall, t.tickets.c.public_id == public_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return _ticket(row) if row else None
+
+    def ticket_by_pk(self, pk: int) -> Ticket | None:
+        row = self.conn.execute(select(t.tickets).where(t.tickets.c.pk == pk)).first()
+        return _ticket(row) if row else None
+
+    def personal(self, public_id: str) -> Personal:
+        row = self.conn.execute(
+            select(t.tickets.c.name_masked, t.tickets.c.id_masked).where(
+                t.tickets.c.hall == self.hall, t.tickets.c.public_id == public_id
+            )
+        ).first()
+        return Personal(row.name_masked, row.id_masked) if row else Personal()
+
+    def waiting(self, day: dt.date, categories: Iterable[str] | None = None) -> list[Ticket]:
+        query = select(t.tickets).where(
+            t.tickets.c.hall == self.hall,
+            t.tickets.c.service_day == day,
+            t.tickets.c.status == TicketStatus.WAITING.value,
+        )
+        if categories is not None:
+            query = query.where(t.tickets.c.category.in_(list(categories)))
+        return [_ticket(row) for row in self.conn.execute(query)]
+
+    def held_tickets(self, day: dt.date) -> list[Ticket]:
+        query = select(t.tickets).where(
+            t.tickets.c.hall == self.hall,
+            t.tickets.c.service_day == day,
+            t.tickets.c.status.in_([TicketStatus.CALLED.value, TicketStatus.SERVING.value]),
+        )
+        return [_ticket(row) for row in self.conn.execute(query)]
+
+    def update_ticket(self, ticket: Ticket) -> bool:
+        """Write a ticket's new state only if nobody changed it since it was read."""
+        result = self.conn.execute(
+            update(t.tickets)
+            .where(t.tickets.c.pk == ticket.pk, t.tickets.c.version == ticket.version)
+            .values(version=ticket.version + 1, **_ticket_values(ticket))
+        )
+        if result.rowcount == 1:
+            ticket.version += 1
+            return True
+        return False
+
+    def window(self, number: int, *, for_update: bool = False) -> Window | None:
+        query = select(t.windows).where(t.windows.c.hall == self.hall, t.windows.c.number == number)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return _window(row) if row else None
+
+    def windows(self) -> list[Window]:
+        rows = self.conn.execute(select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number))
+        return [_window(row) for row in rows]
+
+    def ensure_windows(self, numbers: Sequence[int]) -> None:
+        for number in numbers:
+            self.conn.execute(
+                self._insert(t.windows)
+                .values(hall=self.hall, number=number, state=WindowState.CLOSED.value, version=0)
+                .on_conflict_do_nothing()
+            )
+
+    def update_window(self, window: Window) -> bool:
+        result = self.conn.execute(
+            update(t.windows)
+            .where(
+                t.windows.c.hall == self.hall,
+                t.windows.c.number == window.number,
+                t.windows.c.version == window.version,
+            )
+            .values(
+                state=window.state.value,
+                ticket_id=window.ticket_id,
+                state_since=window.state_since,
+                version=window.version + 1,
+            )
+        )
+        if result.rowcount == 1:
+            window.version += 1
+            return True
+        return False
+
+    def add_events(self, events: Sequence[Event], day: dt.date) -> None:
+        for event in events:
+            ticket = event.ticket
+            self.conn.execute(
+                insert(t.events).values(
+                    hall=self.hall,
+                    service_day=day,
+                    type=event.type.value,
+                    at=event.at,
+                    ticket_pk=ticket.pk if ticket else None,
+                    number=ticket.number if ticket else None,
+                    category=ticket.category if ticket else None,
+                    window=event.window,
+                    status=ticket.status.value if ticket else None,
+                    data=json.dumps(event.data, ensure_ascii=False) if event.data else "{}",
+                )
+            )
+
+    def events_after(self, last_id: int, day: dt.date, limit: int = 1000) -> list[StoredEvent]:
+        rows = self.conn.execute(
+            select(t.events)
+            .where(t.events.c.hall == self.hall, t.events.c.service_day == day, t.events.c.id > last_id)
+            .order_by(t.events.c.id)
+            .limit(limit)
+        )
+        return [
+            StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
+            for r in rows
+        ]
+
+    def last_event_id(self) -> int:
+        value = self.conn.execute(select(func.max(t.events.c.id)).where(t.events.c.hall == self.hall)).scalar()
+        return int(value or 0)
+
+    def idempotency(self, key: str) -> tuple[int, str] | None:
+        row = self.conn.execute(
+            select(t.idempotency_keys.c.ticket_pk, t.idempotency_keys.c.fingerprint).where(
+                t.idempotency_keys.c.hall == self.hall, t.idempotency_keys.c.key == key
+            )
+        ).first()
+        return (row.ticket_pk, row.fingerprint) if row else None
+
+    def remember_idempotency(self, key: str, ticket_pk: int, fingerprint: str, now: dt.datetime) -> None:
+        self.conn.execute(
+            insert(t.idempotency_keys).values(
+                hall=self.hall, key=key, ticket_pk=ticket_pk, fingerprint=fingerprint, created_at=now
+            )
+        )
+
+    def recent_service_seconds(self, day: dt.date, per_category: int = 20) -> dict[str, list[float]]:
+        """Durations of the latest finished services of the day, per category."""
+        rows = self.conn.execute(
+            select(t.tickets.c.category, t.tickets.c.started_at, t.tickets.c.finished_at)
+            .where(
+                and_(
+                    t.tickets.c.hall == self.hall,
+                    t.tickets.c.service_day == day,
+                    t.tickets.c.status == TicketStatus.DONE.value,
+                    t.tickets.c.started_at.is_not(None),
+                )
+            )
+            .order_by(t.tickets.c.finished_at.desc())
+            .limit(per_category * 20)
+        )
+        found: dict[str, list[float]] = {}
+        for row in rows:
+            bucket = found.setdefault(row.category, [])
+            if len(bucket) < per_category:
+                bucket.append((row.finished_at - row.started_at).total_seconds())
+        return found

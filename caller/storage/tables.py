@@ -1,0 +1,139 @@
+"""The database schema (SQLAlchemy Core); Alembic migrations create and change it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only aliases INTEGER PRIMARY KEY to its rowid; PostgreSQL wants 64-bit ids.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """An aware datetime stored as naive UTC, so SQLite and PostgreSQL behave alike."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware one")
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect):  # noqa: ANN001
+        return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("pk", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("public_id", String(24), nullable=False, unique=True),
+    Column("service_day", Date, nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("window", Integer, nullable=True),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("transfers", Integer, nullable=False, default=0),
+    Column("issued_at", UtcDateTime, nullable=False),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("called_at", UtcDateTime),
+    Column("started_at", UtcDateTime),
+    Column("finished_at", UtcDateTime),
+    Column("no_show_at", UtcDateTime),
+    Column("name_masked", String(16)),
+    Column("id_masked", String(24)),
+    Column("source", String(32)),
+    Column("version", Integer, nullable=False, default=0),
+    UniqueConstraint("hall", "service_day", "number", name="uq_tickets_day_number"),
+    Index("ix_tickets_queue", "hall", "service_day", "status", "category"),
+)
+
+number_counters = Table(
+    "number_counters",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("service_day", Date, primary_key=True),
+    Column("prefix", String(2), primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+windows = Table(
+    "windows",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("ticket_id", String(24), nullable=True),
+    Column("state_since", UtcDateTime),
+    Column("version", Integer, nullable=False, default=0),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("service_day", Date, nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("ticket_pk", BigId, ForeignKey("tickets.pk"), nullable=True),
+    Column("number", String(8)),
+    Column("category", String(32)),
+    Column("window", Integer),
+    Column("status", String(16)),
+    Column("data", Text, nullable=False, default="{}"),
+    Index("ix_events_stream", "hall", "service_day", "id"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("ticket_pk", BigId, ForeignKey("tickets.pk"), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("window", Integer),
+    Column("label", String(64), nullable=False, default=""),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime),
+)
