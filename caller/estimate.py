@@ -16,15 +16,18 @@ class Desk:
     busy: bool
 
 
+OrderKey = tuple[dt.datetime, dt.datetime, str]  # (effective queue time, issued at, number): smaller is called first
+
+
 @dataclass(frozen=True)
 class Waiting:
     category: str
-    order_key: dt.datetime  # effective queue time: smaller is called earlier
+    order_key: OrderKey
 
 
 def estimate_wait_seconds(
     category: str,
-    order_key: dt.datetime,
+    order_key: OrderKey,
     waiting: Iterable[Waiting],
     desks: Sequence[Desk],
     mean_service_s: Mapping[str, float],

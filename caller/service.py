@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller import model
-from caller.estimate import Desk, Waiting, estimate_wait_seconds
+from caller.estimate import Desk, OrderKey, Waiting, estimate_wait_seconds
 from caller.hall import Hall, WindowKind, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.model import Priority, QueueError, QueueRules, Ticket, TicketStatus, Window, WindowState
@@ -94,6 +94,13 @@ class CategoryView:
     prefix: str
     waiting: int
     estimated_wait_s: int | None
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    categories: list[CategoryView]
+    windows: list[WindowView]
+    last_event_id: int
 
 
 _RETRYABLE_PG = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
@@ -239,7 +246,7 @@ class QueueService:
             if not repo.update_window(trial):
                 raise _Conflict
             self._record(repo, events, now)
-            return WindowView(spec, trial, chosen)
+            return WindowView(spec, trial, chosen, repo.personal(chosen.id))
 
         return self._write(work)
 
@@ -314,8 +321,7 @@ class QueueService:
             if not repo.update_ticket(ticket) or not repo.update_window(window):
                 raise _Conflict
             self._record(repo, events, now)
-            held = ticket if window.ticket_id == ticket.id else None
-            return WindowView(spec, window, held or ticket)
+            return WindowView(spec, window, ticket, repo.personal(ticket.id))
 
         return self._write(work)
 
@@ -361,8 +367,11 @@ class QueueService:
 
         return self._read(work)
 
-    def queue(self) -> tuple[list[CategoryView], list[WindowView]]:
-        def work(repo: Repository, now: dt.datetime) -> tuple[list[CategoryView], list[WindowView]]:
+    def queue(self) -> QueueSnapshot:
+        def work(repo: Repository, now: dt.datetime) -> QueueSnapshot:
+            # read the event id first: replaying an event already reflected in the snapshot is harmless,
+            # missing one is not
+            last_event_id = repo.last_event_id()
             state = self._queue_state(repo, now)
             held = {t.id: t for t in repo.held_tickets(self.hall.service_day(now))}
             windows = {w.number: w for w in state.windows}
@@ -370,7 +379,7 @@ class QueueService:
             for spec in self.hall.windows:
                 window = windows.get(spec.number, Window(spec.number))
                 views.append(WindowView(spec, window, held.get(window.ticket_id) if window.ticket_id else None))
-            return self._category_views(state, now), views
+            return QueueSnapshot(self._category_views(state, now), views, last_event_id)
 
         return self._read(work)
 
@@ -417,17 +426,21 @@ class QueueService:
             if spec.kind not in (WindowKind.TIDAL, WindowKind.HELP) and self.hall.window_in_season(spec, day)
         ]
 
-    def _estimate(self, state: _QueueState, category: str, order_key: dt.datetime, now: dt.datetime) -> int | None:
-        waiting = [Waiting(t.category, model.effective_queue_time(t, self.rules)) for t in state.waiting]
+    def _order_key(self, ticket: Ticket) -> OrderKey:
+        return (model.effective_queue_time(ticket, self.rules), ticket.issued_at, ticket.number)
+
+    def _estimate(self, state: _QueueState, category: str, order_key: OrderKey, now: dt.datetime) -> int | None:
+        waiting = [Waiting(t.category, self._order_key(t)) for t in state.waiting]
         desks = state.desks if any(category in d.serves for d in state.desks) else self._scheduled_desks(now)
         return estimate_wait_seconds(category, order_key, waiting, desks, state.mean_service_s)
 
     def _category_views(self, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
+        newcomer: OrderKey = (now, now, "\uffff")  # a normal ticket issued now queues behind everyone waiting
         counts: dict[str, int] = {}
         for ticket in state.waiting:
             counts[ticket.category] = counts.get(ticket.category, 0) + 1
         return [
-            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, now, now))
+            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, newcomer, now))
             for c in self.hall.categories
         ]
 
@@ -435,12 +448,8 @@ class QueueService:
         if ticket.status is not TicketStatus.WAITING:
             return TicketView(ticket, None, None)
         state = self._queue_state(repo, now)
-        mine = model.effective_queue_time(ticket, self.rules)
+        mine = self._order_key(ticket)
         ahead = sum(
-            1
-            for other in state.waiting
-            if other.category == ticket.category
-            and other.id != ticket.id
-            and (model.effective_queue_time(other, self.rules), other.issued_at) < (mine, ticket.issued_at)
+            1 for other in state.waiting if other.category == ticket.category and self._order_key(other) < mine
         )
         return TicketView(ticket, ahead, self._estimate(state, ticket.category, mine, now))

@@ -1,0 +1,145 @@
+"""Assembles the caller's web application from its settings: service, token store, event hub, routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from caller.api import events, queue, tickets, windows
+from caller.auth import TokenStore
+from caller.event_hub import EventHub
+from caller.hall import Hall, load_hall
+from caller.model import QueueError
+from caller.service import QueueService
+from caller.settings import CallerSettings
+from caller.storage.database import Database, make_engine, migrate
+
+log = logging.getLogger(__name__)
+
+
+def _problem(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "malformed_json", "请求体不是有效的 JSON / the request body is not valid JSON"
+    parts = []
+    for err in errors[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        parts.append(f"{where or 'body'}: {err.get('msg')}")
+    return "invalid_request", "请求参数有误 / invalid request: " + "; ".join(parts)
+
+
+class BodyLimit:
+    """Refuse request bodies over a size with 413 before the application reads them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def limited() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = _problem(413, "too_large", f"请求体超过 {self.max_bytes} 字节 / request body over {self.max_bytes} bytes")
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def create_app(
+    settings: CallerSettings | None = None,
+    *,
+    hall: Hall | None = None,
+    clock: Callable | None = None,
+) -> FastAPI:
+    """The caller's ASGI app. `hall` and `clock` may be given directly (tests, simulations)."""
+    settings = settings or CallerSettings()
+    hall = hall or load_hall(settings.hall_file)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    db = Database(engine, hall.hall.id)
+    service_kwargs = {"clock": clock} if clock else {}
+    service = QueueService(hall, db, enforce_hours=settings.enforce_hours, **service_kwargs)
+    service.setup()
+    hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s)
+    service.on_commit = hub.poke
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        try:
+            yield
+        finally:
+            await hub.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="OneWindow caller",
+        version="1.0",
+        summary="Queue engine of a government service hall (一窗受理): tickets, windows, live events.",
+        lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name if isinstance(route, APIRoute) else str(route),
+    )
+    app.state.settings = settings
+    app.state.service = service
+    app.state.tokens = TokenStore(engine, hall.hall.id)
+    app.state.hub = hub
+    for module in (queue, tickets, windows, events):
+        app.include_router(module.router)
+
+    @app.exception_handler(QueueError)
+    async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return _problem(exc.status, exc.code, exc.message, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        code, message = _validation_message(exc)
+        return _problem(400 if code == "malformed_json" else 422, code, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed"}
+        return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _problem(500, "internal", "系统内部错误，请联系管理员 / internal error")
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,64 @@
+"""FastAPI dependencies: the service, the hall and the caller's principal from its bearer token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from caller.auth import Principal, Role, TokenStore
+from caller.hall import Hall
+from caller.model import QueueError
+from caller.service import QueueService
+
+
+class Unauthorized(QueueError):
+    status = 401
+
+
+class Forbidden(QueueError):
+    status = 403
+
+
+def get_service(request: Request) -> QueueService:
+    return request.app.state.service
+
+
+def get_hall(request: Request) -> Hall:
+    return request.app.state.service.hall
+
+
+def get_tokens(request: Request) -> TokenStore:
+    return request.app.state.tokens
+
+
+def principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("unauthorized", "需要令牌 / a bearer token is required")
+    found = get_tokens(request).verify(token.strip())
+    if found is None:
+        raise Unauthorized("unauthorized", "令牌无效或已吊销 / unknown or revoked token")
+    return found
+
+
+def require(*roles: Role) -> Callable[..., Principal]:
+    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+        if who.role is not Role.ADMIN and who.role not in roles:
+            raise Forbidden("forbidden", f"{who.role.value} 令牌无权进行此操作 / not allowed for this role")
+        return who
+
+    return check
+
+
+def require_window(number: int, who: Principal) -> None:
+    if not who.may_act_on_window(number):
+        raise Forbidden(
+            "wrong_window", f"此令牌只能操作 {who.window} 号窗口 / this token acts on window {who.window} only"
+        )
+
+
+Service = Annotated[QueueService, Depends(get_service)]
+HallDep = Annotated[Hall, Depends(get_hall)]

@@ -1,0 +1,61 @@
+"""Read-only views of the hall: health, categories with their guides, and the live queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from caller.api.deps import HallDep, Service, require
+from caller.api.schemas import (
+    CategoryOut,
+    HealthOut,
+    Problem,
+    QueueCategoryOut,
+    QueueOut,
+    category_out,
+    window_out,
+)
+from caller.auth import Role
+
+router = APIRouter(prefix="/api/v1", tags=["hall"])
+
+
+@router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
+def health(service: Service) -> HealthOut | JSONResponse:
+    """Liveness and database reachability."""
+    reachable = service.db.ping()
+    body = HealthOut(
+        status="ok" if reachable else "degraded",
+        database=reachable,
+        hall=service.hall.hall.id,
+        time=dt.datetime.now(dt.timezone.utc).isoformat(),
+    )
+    return body if reachable else JSONResponse(body.model_dump(), status_code=503)
+
+
+@router.get("/categories", response_model=list[CategoryOut])
+def categories(service: Service, hall: HallDep) -> list[CategoryOut]:
+    """Categories with waiting counts, the estimated wait for a new ticket, and the service guide."""
+    return [category_out(hall, view) for view in service.categories()]
+
+
+@router.get(
+    "/queue",
+    response_model=QueueOut,
+    responses={401: {"model": Problem}, 403: {"model": Problem}},
+    dependencies=[Depends(require(Role.DISPLAY, Role.COUNTER, Role.KIOSK))],
+)
+def queue(service: Service, hall: HallDep) -> QueueOut:
+    """Waiting counts per category and every window's state and current ticket.
+
+    `last_event_id` is consistent with the snapshot: stream events from it to stay in sync.
+    """
+    snapshot = service.queue()
+    return QueueOut(
+        hall=hall.hall.id,
+        categories=[QueueCategoryOut(id=c.id, name=c.name, waiting=c.waiting, estimated_wait_s=c.estimated_wait_s) for c in snapshot.categories],
+        windows=[window_out(hall, view) for view in snapshot.windows],
+        last_event_id=snapshot.last_event_id,
+    )

@@ -1,0 +1,168 @@
+"""Request and response bodies of the HTTP API, and how domain views turn into them."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from caller.hall import Hall
+from caller.service import CategoryView, TicketView, WindowView
+
+
+class Problem(BaseModel):
+    error: str = Field(description="stable machine-readable code")
+    message: str = Field(description="what went wrong, in Chinese and English")
+
+
+class IssueBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(min_length=1, max_length=32)
+    priority: Literal["normal", "appointment", "green"] = "normal"
+    name: str | None = Field(default=None, min_length=1, max_length=32, description="only its masked form is kept")
+    id_number: str | None = Field(
+        default=None, min_length=18, max_length=18, description="resident ID; only its masked form is kept"
+    )
+    source: str | None = Field(default=None, max_length=32, description="e.g. the kiosk's name")
+
+
+class ActionBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: str | None = Field(default=None, max_length=24, description="the ticket the window believes it holds")
+
+
+class TransferBody(ActionBody):
+    category: str = Field(min_length=1, max_length=32)
+
+
+class TicketOut(BaseModel):
+    id: str
+    number: str
+    category: str
+    category_name: str
+    priority: str
+    status: str
+    window: int | None
+    ahead: int | None
+    estimated_wait_s: int | None
+    issued_at: str
+    called_at: str | None = None
+    recalls: int = 0
+    transfers: int = 0
+
+
+class PersonalOut(BaseModel):
+    name: str | None
+    id_number: str | None
+
+
+class WindowOut(BaseModel):
+    number: int
+    name: str
+    kind: str
+    serves: list[str]
+    state: str
+    ticket: TicketOut | None
+    personal: PersonalOut | None = None
+
+
+class CallOut(BaseModel):
+    ticket: TicketOut | None
+    window: WindowOut
+
+
+class GuideOut(BaseModel):
+    conditions: str
+    materials: list[str]
+    time_limit: str
+    fees: str
+    hotline: str
+
+
+class CategoryOut(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    waiting: int
+    estimated_wait_s: int | None
+    needs_id_card: bool
+    guide: GuideOut
+
+
+class QueueCategoryOut(BaseModel):
+    id: str
+    name: str
+    waiting: int
+    estimated_wait_s: int | None
+
+
+class QueueOut(BaseModel):
+    hall: str
+    categories: list[QueueCategoryOut]
+    windows: list[WindowOut]
+    last_event_id: int
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok", "degraded"]
+    database: bool
+    hall: str
+    time: str
+
+
+def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
+    ticket = view.ticket
+    category = hall.category(ticket.category)
+    return TicketOut(
+        id=ticket.id,
+        number=ticket.number,
+        category=ticket.category,
+        category_name=category.name if category else ticket.category,
+        priority=ticket.priority.value,
+        status=ticket.status.value,
+        window=ticket.window,
+        ahead=view.ahead,
+        estimated_wait_s=view.estimated_wait_s,
+        issued_at=ticket.issued_at.isoformat(),
+        called_at=ticket.called_at.isoformat() if ticket.called_at else None,
+        recalls=ticket.recalls,
+        transfers=ticket.transfers,
+    )
+
+
+def window_out(hall: Hall, view: WindowView, held_only: bool = True) -> WindowOut:
+    held = view.ticket if view.ticket and (not held_only or view.window.ticket_id == view.ticket.id) else None
+    personal = None
+    if held and view.personal is not None and (view.personal.name_masked or view.personal.id_masked):
+        personal = PersonalOut(name=view.personal.name_masked, id_number=view.personal.id_masked)
+    return WindowOut(
+        number=view.spec.number,
+        name=view.spec.name,
+        kind=view.spec.kind.value,
+        serves=sorted(hall.serves(view.spec)),
+        state=view.window.state.value,
+        ticket=ticket_out(hall, TicketView(held, None, None)) if held else None,
+        personal=personal,
+    )
+
+
+def call_out(hall: Hall, view: WindowView) -> CallOut:
+    """A window action's answer: the ticket acted on (even once released) and the window after it."""
+    return CallOut(
+        ticket=ticket_out(hall, TicketView(view.ticket, None, None)) if view.ticket else None,
+        window=window_out(hall, view),
+    )
+
+
+def category_out(hall: Hall, view: CategoryView) -> CategoryOut:
+    category = hall.category(view.id)
+    assert category is not None
+    return CategoryOut(
+        id=view.id,
+        name=view.name,
+        prefix=view.prefix,
+        waiting=view.waiting,
+        estimated_wait_s=view.estimated_wait_s,
+        needs_id_card=category.needs_id_card,
+        guide=GuideOut(**category.guide.model_dump()),
+    )

@@ -1,0 +1,60 @@
+"""Tickets: issuing (idempotent), public status, return after a no-show, cancelling."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response
+
+from caller.api.deps import HallDep, Service, require
+from caller.api.schemas import IssueBody, Problem, TicketOut, ticket_out
+from caller.auth import Role
+from caller.service import Invalid, IssueRequest
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
+
+
+@router.post("", status_code=201, response_model=TicketOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
+def issue_ticket(
+    body: IssueBody,
+    service: Service,
+    hall: HallDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
+) -> TicketOut:
+    """Issue a ticket. A retry with the same `Idempotency-Key` returns the same ticket, never a second one."""
+    if idempotency_key is not None and not _KEY.match(idempotency_key):
+        raise Invalid("invalid_idempotency_key", "Idempotency-Key 为 1–128 个可见 ASCII 字符 / 1–128 printable ASCII")
+    view = service.issue(
+        IssueRequest(body.category, body.priority, body.name, body.id_number, body.source), idempotency_key
+    )
+    if view.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return ticket_out(hall, view)
+
+
+@router.get("/{ticket_id}", response_model=TicketOut, responses=ERRORS)
+def ticket_status(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
+    """A ticket's public status: no personal data."""
+    return ticket_out(hall, service.ticket(ticket_id[:24]))
+
+
+@router.post(
+    "/{ticket_id}/return",
+    response_model=TicketOut,
+    responses=ERRORS,
+    dependencies=[Depends(require(Role.KIOSK, Role.COUNTER))],
+)
+def return_after_no_show(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
+    """过号顺延: a citizen back within the allowed time re-enters at the old place."""
+    return ticket_out(hall, service.return_after_no_show(ticket_id[:24]))
+
+
+@router.post(
+    "/{ticket_id}/cancel", response_model=TicketOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))]
+)
+def cancel_ticket(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
+    return ticket_out(hall, service.cancel(ticket_id[:24]))

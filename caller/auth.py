@@ -1,0 +1,110 @@
+"""Bearer tokens with roles: creating them, storing only their hashes, and checking a presented one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import Engine, insert, select, update
+
+from caller.storage import tables as t
+
+
+class Role(StrEnum):
+    KIOSK = "kiosk"
+    COUNTER = "counter"
+    DISPLAY = "display"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    window: int | None = None
+    token_id: int | None = None
+
+    def may_act_on_window(self, number: int) -> bool:
+        return self.role is Role.ADMIN or (self.role is Role.COUNTER and self.window == number)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class TokenStore:
+    """Tokens of one hall. A verified token is remembered for `cache_s` seconds to spare the database."""
+
+    def __init__(self, engine: Engine, hall: str, cache_s: float = 5.0):
+        self.engine = engine
+        self.hall = hall
+        self.cache_s = cache_s
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._lock = threading.Lock()
+
+    def create(self, role: Role, window: int | None = None, label: str = "") -> str:
+        if (role is Role.COUNTER) != (window is not None):
+            raise ValueError("a counter token is bound to exactly one window; other roles to none")
+        token = "ow_" + secrets.token_urlsafe(24)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(t.tokens).values(
+                    hall=self.hall,
+                    token_hash=hash_token(token),
+                    role=role.value,
+                    window=window,
+                    label=label[:64],
+                    created_at=dt.datetime.now(dt.timezone.utc),
+                )
+            )
+        return token
+
+    def revoke(self, token_id: int) -> bool:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(t.tokens)
+                .where(t.tokens.c.id == token_id, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None))
+                .values(revoked_at=dt.datetime.now(dt.timezone.utc))
+            )
+        with self._lock:
+            self._cache.clear()
+        return result.rowcount == 1
+
+    def list(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.tokens).where(t.tokens.c.hall == self.hall).order_by(t.tokens.c.id))
+            return [
+                {
+                    "id": r.id,
+                    "role": r.role,
+                    "window": r.window,
+                    "label": r.label,
+                    "created_at": r.created_at.isoformat(),
+                    "revoked": r.revoked_at is not None,
+                }
+                for r in rows
+            ]
+
+    def verify(self, token: str) -> Principal | None:
+        digest = hash_token(token)
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(digest)
+        if cached and now - cached[0] < self.cache_s:
+            return cached[1]
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.tokens).where(
+                    t.tokens.c.token_hash == digest, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None)
+                )
+            ).first()
+        principal = Principal(Role(row.role), row.window, row.id) if row else None
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[digest] = (now, principal)
+        return principal

@@ -1,0 +1,170 @@
+"""The `onewindow` command: run the caller, manage tokens, check a hall file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from caller.hall import HallConfigError, load_hall
+from caller.identity import MaskingFilter
+from caller.settings import CallerSettings
+
+DEMO_TOKENS = Path("var/demo-tokens.json")
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Log to stderr with ID numbers masked, whichever library writes the record."""
+    handler = logging.StreamHandler()
+    handler.addFilter(MaskingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def _settings(args: argparse.Namespace) -> CallerSettings:
+    overrides = {}
+    for name in ("database_url", "hall_file", "host", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    if getattr(args, "demo", False):
+        overrides["enforce_hours"] = False
+    return CallerSettings(**overrides)
+
+
+def _token_store(settings: CallerSettings):  # noqa: ANN202
+    from caller.auth import TokenStore
+    from caller.storage.database import make_engine, migrate
+
+    hall = load_hall(settings.hall_file)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return TokenStore(engine, hall.hall.id), hall
+
+
+def _demo_tokens(settings: CallerSettings) -> dict:
+    """Tokens for trying the hall out: one per role and one per window, kept in var/demo-tokens.json."""
+    from caller.auth import Role
+
+    if DEMO_TOKENS.exists():
+        return json.loads(DEMO_TOKENS.read_text())
+    store, hall = _token_store(settings)
+    tokens = {
+        "kiosk": store.create(Role.KIOSK, label="demo kiosk"),
+        "display": store.create(Role.DISPLAY, label="demo display"),
+        "admin": store.create(Role.ADMIN, label="demo admin"),
+        "counter": {str(w.number): store.create(Role.COUNTER, w.number, "demo counter") for w in hall.windows},
+    }
+    DEMO_TOKENS.parent.mkdir(parents=True, exist_ok=True)
+    DEMO_TOKENS.write_text(json.dumps(tokens, indent=2))
+    os.chmod(DEMO_TOKENS, 0o600)
+    return tokens
+
+
+def run_caller(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from caller.api.app import create_app
+
+    configure_logging(args.log_level)
+    settings = _settings(args)
+    if args.demo:
+        tokens = _demo_tokens(settings)
+        print(f"OneWindow demo: tokens for kiosk, display, admin and every window are in {DEMO_TOKENS}")
+        print(f"  admin token: {tokens['admin']}")
+        print("  issuing hours are not enforced in demo mode")
+    app = create_app(settings)
+    print(f"OneWindow caller: http://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=args.access_log)
+    return 0
+
+
+def run_token(args: argparse.Namespace) -> int:
+    from caller.auth import Role
+
+    settings = _settings(args)
+    store, _hall = _token_store(settings)
+    if args.token_command == "create":
+        role = Role(args.role)
+        if (role is Role.COUNTER) != (args.window is not None):
+            print("error: --window is required for a counter token and only for it", file=sys.stderr)
+            return 2
+        if args.window is not None and _hall.window(args.window) is None:
+            print(f"error: the hall has no window {args.window}", file=sys.stderr)
+            return 2
+        print(store.create(role, args.window, args.label or ""))
+    elif args.token_command == "list":
+        for row in store.list():
+            window = f" window {row['window']}" if row["window"] is not None else ""
+            state = "revoked" if row["revoked"] else "active"
+            print(f"{row['id']:>4}  {row['role']:<8}{window:<11} {state:<8} {row['created_at']}  {row['label']}")
+    elif args.token_command == "revoke":
+        if not store.revoke(args.id):
+            print(f"error: no active token {args.id}", file=sys.stderr)
+            return 1
+        print(f"revoked token {args.id}")
+    return 0
+
+
+def run_check_config(args: argparse.Namespace) -> int:
+    path = args.path or CallerSettings().hall_file
+    try:
+        hall = load_hall(path)
+    except HallConfigError as exc:
+        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    print(f"{path}: ok — {hall.hall.name}: {len(hall.categories)} categories, {len(hall.windows)} windows")
+    return 0
+
+
+def _db_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/onewindow.sqlite)")
+    parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default config/hall.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="onewindow", description="OneWindow (一窗) hall software")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    caller = sub.add_parser("caller", help="run the queue engine and HTTP service")
+    _db_options(caller)
+    caller.add_argument("--host")
+    caller.add_argument("--port", type=int)
+    caller.add_argument("--demo", action="store_true", help="create demo tokens and issue at any hour")
+    caller.add_argument("--log-level", default="INFO")
+    caller.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    caller.set_defaults(func=run_caller)
+
+    token = sub.add_parser("token", help="create, list or revoke access tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", help="print a new token")
+    create.add_argument("--role", required=True, choices=["kiosk", "counter", "display", "admin"])
+    create.add_argument("--window", type=int, help="the window a counter token acts on")
+    create.add_argument("--label", help="who or what holds it")
+    listing = token_sub.add_parser("list", help="list tokens (never their values)")
+    revoke = token_sub.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("id", type=int)
+    for p in (create, listing, revoke):
+        _db_options(p)
+    token.set_defaults(func=run_token)
+
+    check = sub.add_parser("check-config", help="validate a hall file and print every problem")
+    check.add_argument("path", nargs="?", type=Path)
+    check.set_defaults(func=run_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Fans stored events out to live subscribers: one poller per process reads new events from the database.
+
+Events are written in the same transaction as the change they describe, so the database is the
+only source; several caller processes each run a hub and see each other's events within one poll.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from caller.storage.repository import StoredEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    id: int
+    type: str
+    data: str  # JSON, encoded once for every subscriber
+
+
+def encode(event: StoredEvent) -> Outgoing:
+    return Outgoing(event.id, event.type, json.dumps(event.public(), ensure_ascii=False, separators=(",", ":")))
+
+
+@dataclass(eq=False)
+class Subscription:
+    queue: asyncio.Queue[Outgoing | None] = field(default_factory=asyncio.Queue)
+    start_after: int = 0  # the hub had delivered everything up to here when this subscribed
+
+
+class EventHub:
+    def __init__(
+        self,
+        fetch_after: Callable[[int], list[StoredEvent]],
+        last_id: Callable[[], int],
+        poll_s: float = 0.05,
+        max_backlog: int = 2000,
+    ):
+        self._fetch_after = fetch_after
+        self._last_id = last_id
+        self.poll_s = poll_s
+        self.max_backlog = max_backlog
+        self.last_seen = 0
+        self._subscribers: set[Subscription] = set()
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self.last_seen = await asyncio.to_thread(self._last_id)
+        self._task = asyncio.create_task(self._run(), name="event-hub")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        for sub in list(self._subscribers):
+            sub.queue.put_nowait(None)
+        self._subscribers.clear()
+
+    def poke(self) -> None:
+        """Tell the hub a local commit wrote events (safe from any thread)."""
+        if self._loop is not None and self._wake is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._wake.set)
+
+    def subscribe(self) -> Subscription:
+        sub = Subscription(start_after=self.last_seen)
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self._subscribers.discard(sub)
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                events = await asyncio.to_thread(self._fetch_after, self.last_seen)
+            except Exception:  # noqa: BLE001 - a database hiccup must not end the stream for everyone
+                log.exception("event hub could not read events")
+                await asyncio.sleep(min(1.0, self.poll_s * 10))
+                continue
+            for event in events:
+                self._deliver(encode(event))
+                self.last_seen = event.id
+            if len(events) >= 1000:
+                self._wake.set()  # more to read
+
+    def _deliver(self, item: Outgoing) -> None:
+        for sub in list(self._subscribers):
+            if sub.queue.qsize() >= self.max_backlog:
+                # A client this far behind is cut off; it reconnects with Last-Event-ID and loses nothing.
+                self._subscribers.discard(sub)
+                sub.queue.put_nowait(None)
+            else:
+                sub.queue.put_nowait(item)

@@ -1,0 +1,21 @@
+"""The caller's typed settings: constructor arguments, or ONEWINDOW_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class CallerSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONEWINDOW_", extra="ignore")
+
+    database_url: str = "sqlite:///var/onewindow.sqlite"
+    hall_file: Path = Path("config/hall.toml")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8300, ge=1, le=65535)
+    enforce_hours: bool = True  # refuse tickets outside the hall's issuing hours
+    event_poll_s: float = Field(default=0.05, gt=0, le=5)  # how often other processes' events are looked for
+    max_body_bytes: int = Field(default=16 * 1024, ge=1024)
+    sse_ping_s: float = Field(default=10, gt=0)

@@ -1,0 +1,63 @@
+import datetime as dt
+
+from caller import model
+from caller.model import Priority, Window
+from caller.policy import OldestWithHeadStart
+from tests.caller.test_model import RULES, T0
+
+ALL = frozenset({"shebao", "yibao", "budongchan"})
+
+
+def at(minutes):
+    return T0 + dt.timedelta(minutes=minutes)
+
+
+def make(number, minutes, category="shebao", priority=Priority.NORMAL):
+    t, _ = model.issue(number, number, category, priority, T0.date(), at(minutes))
+    return t
+
+
+def test_the_oldest_ticket_is_called_first():
+    policy = OldestWithHeadStart(RULES)
+    tickets = [make("A003", 3), make("A001", 1), make("A002", 2)]
+    assert policy.choose(Window(1), ALL, tickets, at(10)).number == "A001"
+
+
+def test_head_starts_put_green_and_appointments_ahead_by_their_minutes():
+    policy = OldestWithHeadStart(RULES)
+    normal = make("A001", 0)
+    green = make("A002", 15, priority=Priority.GREEN)  # 20 min head start beats a 15 min older ticket
+    appointment = make("A003", 9, priority=Priority.APPOINTMENT)  # 10 min head start beats 9 min
+    assert policy.choose(Window(1), ALL, [normal, appointment, green], at(30)).number == "A002"
+    assert policy.choose(Window(1), ALL, [normal, appointment], at(30)).number == "A003"
+    late_green = make("A004", 25, priority=Priority.GREEN)  # 25 min younger: head start is not enough
+    assert policy.choose(Window(1), ALL, [normal, late_green], at(30)).number == "A001"
+
+
+def test_a_window_only_calls_what_it_serves():
+    policy = OldestWithHeadStart(RULES)
+    tickets = [make("E001", 0, "budongchan"), make("A001", 5)]
+    assert policy.choose(Window(7), frozenset({"shebao", "yibao"}), tickets, at(10)).number == "A001"
+    assert policy.choose(Window(10), frozenset({"gongzhang"}), tickets, at(10)) is None
+
+
+def test_no_ticket_waits_forever_behind_a_stream_of_green_tickets():
+    """Starvation-free: a green ticket arriving every minute overtakes an old normal one only for 20 minutes."""
+    policy = OldestWithHeadStart(RULES)
+    old = make("A001", 0)
+    waiting = [old]
+    for minute in range(1, 120):
+        waiting.append(make(f"A{minute + 1:03d}", minute, priority=Priority.GREEN))
+        chosen = policy.choose(Window(1), ALL, waiting, at(minute))
+        waiting.remove(chosen)
+        if chosen is old:
+            assert minute <= 21
+            break
+    else:
+        raise AssertionError("the old normal ticket was never called")
+
+
+def test_ties_go_to_the_earlier_issue_then_the_lower_number():
+    policy = OldestWithHeadStart(RULES)
+    a, b = make("A002", 5), make("A001", 5)
+    assert policy.choose(Window(1), ALL, [a, b], at(6)).number == "A001"

@@ -1,0 +1,245 @@
+"""The queue's use cases against a real database: each test runs on a SQLite file and on PostgreSQL."""
+
+import datetime as dt
+import json
+import threading
+
+import pytest
+from sqlalchemy import select
+
+from caller.model import QueueError, TicketStatus, WindowState
+from caller.service import Invalid, IssueRequest
+from caller.storage import tables
+from tests.conftest import make_service
+
+
+def issue(service, category="shebao", priority="normal", **kwargs):
+    return service.issue(IssueRequest(category, priority, **kwargs))
+
+
+def test_numbers_run_per_category_and_restart_at_local_midnight(service, clock):
+    assert [issue(service).ticket.number for _ in range(3)] == ["A001", "A002", "A003"]
+    assert issue(service, "yibao").ticket.number == "B001"
+    clock.set(dt.datetime(2026, 11, 24, 0, 35, tzinfo=dt.timezone.utc))  # Tuesday 08:35 in Shanghai
+    fresh = issue(service)
+    assert fresh.ticket.number == "A001" and fresh.ticket.service_day == dt.date(2026, 11, 24)
+
+
+def test_numbers_continue_past_999_without_repeating(service):
+    with service.db.write() as conn:
+        conn.execute(
+            tables.number_counters.insert().values(
+                hall="sample", service_day=dt.date(2026, 11, 23), prefix="A", last=998
+            )
+        )
+    assert [issue(service).ticket.number for _ in range(2)] == ["A999", "A1000"]
+
+
+def test_a_restarted_service_continues_numbering_and_keeps_state(hall, db_url, clock, service):
+    issue(service)
+    service.open(1)
+    service.call_next(1)
+    service.db.engine.dispose()
+    again = make_service(hall, db_url, clock)
+    assert issue(again).ticket.number == "A002"
+    view = again.window_view(1)
+    assert view.window.state is WindowState.OPEN and view.ticket.number == "A001"
+    again.db.engine.dispose()
+
+
+def test_the_same_idempotency_key_returns_the_same_ticket(service):
+    first = service.issue(IssueRequest("shebao"), "kiosk-1:42")
+    again = service.issue(IssueRequest("shebao"), "kiosk-1:42")
+    assert again.replayed and again.ticket.id == first.ticket.id and again.ticket.number == "A001"
+    assert issue(service).ticket.number == "A002"
+    with pytest.raises(Invalid) as err:
+        service.issue(IssueRequest("yibao"), "kiosk-1:42")
+    assert err.value.code == "idempotency_key_reused"
+
+
+def test_tickets_are_refused_outside_issuing_hours(service, clock):
+    clock.set(dt.datetime(2026, 11, 23, 8, 31, tzinfo=dt.timezone.utc))  # 16:31 in Shanghai
+    with pytest.raises(QueueError) as err:
+        issue(service)
+    assert err.value.code == "hall_closed" and "16:30" in err.value.message
+
+
+def test_unknown_category_priority_and_bad_id_numbers_are_refused(service):
+    for request, code in (
+        (IssueRequest("nope"), "unknown_category"),
+        (IssueRequest("shebao", "vip"), "unknown_priority"),
+        (IssueRequest("shebao", id_number="110105194912310021"), "invalid_id_number"),
+    ):
+        with pytest.raises(Invalid) as err:
+            service.issue(request)
+        assert err.value.code == code
+
+
+def test_only_masked_personal_data_is_stored(service):
+    view = issue(service, name="张三丰", id_number="11010519491231002X")
+    with service.db.read() as conn:
+        row = conn.execute(select(tables.tickets)).one()
+        stored = json.dumps([str(v) for v in row], ensure_ascii=False)
+        events = conn.execute(select(tables.events)).all()
+    assert "11010519491231002X" not in stored and "三丰" not in stored
+    assert row.name_masked == "张**" and row.id_masked == "1101**********002X"
+    assert all("张" not in e.data and "1101" not in e.data for e in events)
+    service.open(3)
+    called = service.call_next(3)
+    assert called.ticket.id == view.ticket.id and called.personal.name_masked == "张**"
+
+
+def test_call_next_takes_the_highest_age_plus_head_start_among_what_the_window_serves(service, clock):
+    issue(service, "budongchan")  # E001, window 7 cannot take it
+    clock.advance(minutes=1)
+    issue(service, "shebao")  # A001
+    clock.advance(minutes=5)
+    issue(service, "yibao", "green")  # B001, 20 min head start
+    service.open(7)
+    service.open(11)
+    assert service.call_next(7).ticket.number == "B001"
+    service.finish(7)
+    assert service.call_next(7).ticket.number == "A001"
+    service.finish(7)
+    assert service.call_next(7).ticket is None
+    assert service.call_next(11).ticket.number == "E001"
+
+
+def test_a_paused_window_is_never_called_to_and_resumes(service):
+    issue(service)
+    service.open(1)
+    service.pause(1)
+    with pytest.raises(QueueError) as err:
+        service.call_next(1)
+    assert err.value.code == "window_paused"
+    service.resume(1)
+    assert service.call_next(1).ticket.number == "A001"
+
+
+def test_window_actions_name_the_unknown_window_and_the_wrong_ticket(service):
+    with pytest.raises(QueueError) as err:
+        service.call_next(99)
+    assert (err.value.code, err.value.status) == ("unknown_window", 404)
+    issue(service)
+    service.open(1)
+    held = service.call_next(1).ticket
+    with pytest.raises(QueueError) as err:
+        service.finish(1, ticket_id="someone-else")
+    assert err.value.code == "not_your_ticket"
+    service.open(2)
+    with pytest.raises(QueueError) as err:
+        service.start(2)
+    assert err.value.code == "no_current_ticket"
+    assert service.finish(1, ticket_id=held.id).ticket.status is TicketStatus.DONE
+
+
+def test_recall_no_show_and_return_keep_the_old_place(service, clock):
+    first = issue(service).ticket
+    clock.advance(minutes=1)
+    issue(service)
+    service.open(1)
+    service.call_next(1)
+    service.recall(1)
+    assert service.recall(1).ticket.recalls == 2
+    service.no_show(1)
+    clock.advance(minutes=10)
+    back = service.return_after_no_show(first.id)
+    assert back.ticket.status is TicketStatus.WAITING and back.ahead == 0
+    assert service.call_next(1).ticket.number == "A001"
+
+
+def test_transfer_requeues_the_same_number_ahead_of_newer_tickets(service, clock):
+    issue(service)  # A001
+    clock.advance(minutes=3)
+    issue(service, "budongchan")  # E001, younger
+    service.open(7)
+    service.open(11)
+    service.call_next(7)
+    service.start(7)
+    clock.advance(minutes=4)
+    moved = service.transfer(7, "budongchan")
+    assert moved.ticket.status is TicketStatus.WAITING and moved.window.ticket_id is None
+    assert service.call_next(11).ticket.number == "A001"
+    with pytest.raises(Invalid):
+        service.transfer(11, "nowhere")
+
+
+def test_cancel_and_ticket_status(service):
+    waiting = issue(service).ticket
+    assert service.ticket(waiting.id).ahead == 0
+    assert service.cancel(waiting.id).ticket.status is TicketStatus.CANCELLED
+    with pytest.raises(QueueError) as err:
+        service.ticket("does-not-exist")
+    assert err.value.status == 404
+
+
+def test_every_change_is_an_event_in_order_with_its_window(service):
+    t = issue(service).ticket
+    service.open(2)
+    service.call_next(2)
+    service.recall(2)
+    service.start(2)
+    service.transfer(2, "yibao")
+    service.call_next(2)
+    service.finish(2)
+    service.pause(2)
+    service.resume(2)
+    service.close(2)
+    kinds = [(e.type, e.window) for e in service.events_after(0)]
+    assert kinds == [
+        ("ticket-issued", None),
+        ("window-opened", 2),
+        ("ticket-called", 2),
+        ("ticket-recalled", 2),
+        ("ticket-started", 2),
+        ("ticket-transferred", 2),
+        ("ticket-called", 2),
+        ("ticket-finished", 2),
+        ("window-paused", 2),
+        ("window-resumed", 2),
+        ("window-closed", 2),
+    ]
+    ids = [e.id for e in service.events_after(0)]
+    assert ids == sorted(ids) and len(set(ids)) == len(ids)
+    assert service.ticket(t.id).ticket.category == "yibao"
+
+
+def test_estimates_grow_with_the_queue_and_shrink_with_open_windows(service):
+    for _ in range(6):
+        issue(service)
+    service.open(7)
+    one = issue(service).estimated_wait_s
+    service.open(8)
+    two = service.ticket(issue(service).ticket.id).estimated_wait_s
+    assert one > 0 and two < one
+    counts = {c.id: c.waiting for c in service.categories()}
+    assert counts["shebao"] == 8
+
+
+def test_concurrent_call_next_never_gives_one_ticket_to_two_windows(service):
+    for _ in range(40):
+        issue(service)
+    for number in range(1, 9):
+        service.open(number)
+    taken: list[tuple[int, str]] = []
+    errors: list[Exception] = []
+
+    def desk(number):
+        try:
+            for _ in range(10):
+                view = service.call_next(number)
+                if view.ticket is None:
+                    return
+                taken.append((number, view.ticket.number))
+                service.finish(number)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=desk, args=(n,)) for n in range(1, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    numbers = [n for _, n in taken]
+    assert len(numbers) == 40 and len(set(numbers)) == 40

@@ -1,0 +1,198 @@
+"""Shared fixtures: the sample hall, a settable clock, SQLite and PostgreSQL databases, a live caller on loopback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from caller.api.app import create_app
+from caller.auth import Role
+from caller.hall import Hall, load_hall
+from caller.service import QueueService
+from caller.settings import CallerSettings
+from caller.storage.database import Database, make_engine, migrate
+from tests.pg_server import free_port, start_private_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_ENV = "ONEWINDOW_TEST_PG_URL"
+# Monday 23 Nov 2026, 09:00 in the hall's time zone (Asia/Shanghai)
+MONDAY_9AM = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
+
+
+class Clock:
+    """A clock the tests move by hand; the engine only ever reads time through it."""
+
+    def __init__(self, start: dt.datetime = MONDAY_9AM):
+        self.now = start
+        self._lock = threading.Lock()
+
+    def __call__(self) -> dt.datetime:
+        with self._lock:
+            return self.now
+
+    def advance(self, **delta: float) -> dt.datetime:
+        with self._lock:
+            self.now += dt.timedelta(**delta)
+            return self.now
+
+    def set(self, moment: dt.datetime) -> None:
+        with self._lock:
+            self.now = moment
+
+
+@pytest.fixture(scope="session")
+def hall() -> Hall:
+    return load_hall(ROOT / "config" / "hall.toml")
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def _pg_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A PostgreSQL server: $ONEWINDOW_TEST_PG_URL if given, else a private one started for this run."""
+    given = os.environ.get(PG_ENV)
+    if given:
+        yield _pg_url(given)
+        return
+    server = start_private_postgres()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+_TEMPLATE = f"onewindow_template_{os.getpid()}"
+_names = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_admin_url: str) -> Iterator[str]:
+    """A migrated database that each test's database is copied from."""
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{_TEMPLATE}"'))
+        conn.execute(text(f'CREATE DATABASE "{_TEMPLATE}"'))
+    engine = make_engine(make_url(pg_admin_url).set(database=_TEMPLATE).render_as_string(hide_password=False))
+    migrate(engine)
+    engine.dispose()
+    yield _TEMPLATE
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    admin_url = request.getfixturevalue("pg_admin_url")
+    template = request.getfixturevalue("pg_template")
+    name = f"onewindow_t{os.getpid()}_{next(_names)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every test that takes this runs once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'caller.sqlite'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'caller.sqlite'}"
+
+
+def make_service(hall: Hall, url: str, clock: Clock, **kwargs) -> QueueService:
+    engine = make_engine(url)
+    migrate(engine)
+    service = QueueService(hall, Database(engine, hall.hall.id), clock=clock, **kwargs)
+    service.setup()
+    return service
+
+
+@pytest.fixture
+def service(hall: Hall, db_url: str, clock: Clock) -> Iterator[QueueService]:
+    svc = make_service(hall, db_url, clock)
+    yield svc
+    svc.db.engine.dispose()
+
+
+@dataclass
+class LiveCaller:
+    """A caller app served by uvicorn on a loopback port, with a token for every role."""
+
+    base: str
+    app: object
+    tokens: dict[str, str]
+
+    def headers(self, role: str, window: int | None = None) -> dict[str, str]:
+        key = f"counter:{window}" if role == "counter" else role
+        if key not in self.tokens:
+            store = self.app.state.tokens
+            self.tokens[key] = store.create(Role(role), window)
+        return {"Authorization": f"Bearer {self.tokens[key]}"}
+
+    def post(self, path: str, role: str | None = None, window: int | None = None, **kwargs) -> requests.Response:
+        headers = {**(self.headers(role, window) if role else {}), **kwargs.pop("headers", {})}
+        return requests.post(self.base + path, headers=headers, timeout=10, **kwargs)
+
+    def get(self, path: str, role: str | None = None, window: int | None = None, **kwargs) -> requests.Response:
+        headers = {**(self.headers(role, window) if role else {}), **kwargs.pop("headers", {})}
+        return requests.get(self.base + path, headers=headers, timeout=10, **kwargs)
+
+
+def serve(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # noqa: ANN001
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    return server, thread
+
+
+def start_live_caller(hall: Hall, url: str, clock: Clock, **settings) -> tuple[LiveCaller, uvicorn.Server, threading.Thread]:
+    app = create_app(CallerSettings(database_url=url, **settings), hall=hall, clock=clock)
+    port = free_port()
+    server, thread = serve(app, port)
+    return LiveCaller(f"http://127.0.0.1:{port}", app, {}), server, thread
+
+
+@pytest.fixture
+def live(hall: Hall, db_url: str, clock: Clock) -> Iterator[LiveCaller]:
+    caller, server, thread = start_live_caller(hall, db_url, clock)
+    yield caller
+    server.should_exit = True
+    thread.join(timeout=10)
