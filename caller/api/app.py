@@ -56,28 +56,39 @@ class BodyLimit:
             await self._refuse(scope, receive, send)
             return
         seen = 0
+        too_large = False
+        refused = False
 
         async def limited() -> dict:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooLarge
+                    # stop reading; whatever the app answers to the cut-off body is replaced below
+                    too_large = True
+                    return {"type": "http.request", "body": b"", "more_body": False}
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await self._refuse(scope, receive, send)
+        async def guarded_send(message: dict) -> None:
+            nonlocal refused
+            if not too_large:
+                await send(message)
+            elif not refused:
+                refused = True
+                await self._refuse(scope, receive, send)
+
+        await self.app(scope, limited, guarded_send)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = _problem(413, "too_large", f"请求体超过 {self.max_bytes} 字节 / request body over {self.max_bytes} bytes")
         await response(scope, receive, send)
 
 
-class _TooLarge(Exception):
-    pass
+def _operation_id(route: object) -> str:
+    """Stable operation ids: the route's function name (FastAPI may hand over the route or a context of it)."""
+    route = getattr(route, "original_route", route)
+    return route.name if isinstance(route, APIRoute) else str(route)
 
 
 def create_app(
@@ -112,7 +123,7 @@ def create_app(
         version="1.0",
         summary="Queue engine of a government service hall (一窗受理): tickets, windows, live events.",
         lifespan=lifespan,
-        generate_unique_id_function=lambda route: route.name if isinstance(route, APIRoute) else str(route),
+        generate_unique_id_function=_operation_id,
     )
     app.state.settings = settings
     app.state.service = service
@@ -133,6 +144,8 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's only own 400: a body it could not decode
+            return _problem(400, "malformed_json", "请求体不是有效的 JSON / the request body is not valid JSON")
         codes = {404: "not_found", 405: "method_not_allowed"}
         return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
 
