@@ -1,0 +1,45 @@
+import subprocess
+import sys
+
+import requests
+
+from tests.conftest import ROOT, start_live_caller
+
+
+def onewindow(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "caller.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_a_created_counter_token_acts_on_its_window_only(hall, sqlite_url, clock):
+    made = onewindow("token", "create", "--role", "counter", "--window", "3", "--database-url", sqlite_url)
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("ow_") and len(token) > 30
+    live, server, thread = start_live_caller(hall, sqlite_url, clock)
+    try:
+        headers = {"Authorization": f"Bearer {token}"}
+        assert requests.post(f"{live.base}/api/v1/windows/3/open", headers=headers, timeout=5).status_code == 200
+        assert requests.post(f"{live.base}/api/v1/windows/4/open", headers=headers, timeout=5).status_code == 403
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    listing = onewindow("token", "list", "--database-url", sqlite_url)
+    assert "counter" in listing.stdout and token not in listing.stdout
+    assert onewindow("token", "revoke", "1", "--database-url", sqlite_url).returncode == 0
+    assert "revoked" in onewindow("token", "list", "--database-url", sqlite_url).stdout
+
+
+def test_token_create_refuses_a_counter_without_a_window_or_an_unknown_one(sqlite_url):
+    no_window = onewindow("token", "create", "--role", "counter", "--database-url", sqlite_url)
+    assert no_window.returncode == 2 and "--window" in no_window.stderr
+    unknown = onewindow("token", "create", "--role", "counter", "--window", "99", "--database-url", sqlite_url)
+    assert unknown.returncode == 2 and "no window 99" in unknown.stderr
+
+
+def test_tokens_are_stored_hashed(sqlite_url):
+    import sqlite3
+
+    token = onewindow("token", "create", "--role", "kiosk", "--database-url", sqlite_url).stdout.strip()
+    path = sqlite_url.removeprefix("sqlite:///")
+    rows = sqlite3.connect(path).execute("SELECT token_hash FROM tokens").fetchall()
+    assert rows and all(token not in row[0] for row in rows)
