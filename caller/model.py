@@ -78,9 +78,12 @@ class QueueRules:
     no_show_return: dt.timedelta
 
     def head_start(self, ticket: Ticket) -> dt.timedelta:
+        return self.head_start_of(ticket.priority, ticket.transfers)
+
+    def head_start_of(self, priority: str, transfers: int) -> dt.timedelta:
         """Priority head start; a transferred ticket gets the larger of its class's and the transfer one."""
-        own = self.head_starts.get(ticket.priority, dt.timedelta(0))
-        return max(own, self.transfer_head_start) if ticket.transfers else own
+        own = self.head_starts.get(priority, dt.timedelta(0))
+        return max(own, self.transfer_head_start) if transfers else own
 
 
 @dataclass

@@ -190,7 +190,7 @@ class QueueService:
             json.dumps([category.id, priority.value, personal.name_masked, personal.id_masked, request.source]).encode()
         ).hexdigest()
 
-        def work(repo: Repository, now: dt.datetime) -> TicketView:
+        def work(repo: Repository, now: dt.datetime) -> tuple[Ticket, bool]:
             if idempotency_key:
                 seen = repo.idempotency(idempotency_key)
                 if seen is not None:
@@ -201,7 +201,7 @@ class QueueService:
                         )
                     ticket = repo.ticket_by_pk(pk)
                     assert ticket is not None
-                    return replace(self._view(repo, ticket, now), replayed=True)
+                    return ticket, True
             if self.enforce_hours and not self.hall.is_issuing(now):
                 hours = self.hall.hours
                 raise QueueError(
@@ -218,9 +218,11 @@ class QueueService:
             if idempotency_key:
                 repo.remember_idempotency(idempotency_key, ticket.pk, fingerprint, now)
             self._record(repo, events, now)
-            return self._view(repo, ticket, now)
+            return ticket, False
 
-        return self._write(work)
+        ticket, replayed = self._write(work)
+        # where it stands is read after the commit, so the writer lock is held only for the change itself
+        return replace(self._read(lambda repo, now: self._view(repo, ticket, now)), replayed=replayed)
 
     # -- window actions
 
@@ -334,15 +336,16 @@ class QueueService:
         return self._on_ticket(ticket_id, model.cancel)
 
     def _on_ticket(self, ticket_id: str, action: Callable[[Ticket, dt.datetime], list[model.Event]]) -> TicketView:
-        def work(repo: Repository, now: dt.datetime) -> TicketView:
+        def work(repo: Repository, now: dt.datetime) -> Ticket:
             ticket = self._ticket_or_404(repo, ticket_id)
             events = action(ticket, now)
             if not repo.update_ticket(ticket):
                 raise _Conflict
             self._record(repo, events, now)
-            return self._view(repo, ticket, now)
+            return ticket
 
-        return self._write(work)
+        ticket = self._write(work)
+        return self._read(lambda repo, now: self._view(repo, ticket, now))
 
     # -- reading
 
@@ -396,14 +399,17 @@ class QueueService:
 
     @dataclass(frozen=True)
     class _QueueState:
-        waiting: list[Ticket]
+        waiting: list[Waiting]
         windows: list[Window]
         desks: list[Desk]
         mean_service_s: dict[str, float]
 
     def _queue_state(self, repo: Repository, now: dt.datetime) -> QueueService._QueueState:
         day = self.hall.service_day(now)
-        waiting = repo.waiting(day)
+        waiting = [
+            Waiting(r.category, (r.queued_at - self.rules.head_start_of(r.priority, r.transfers), r.issued_at, r.number))
+            for r in repo.waiting_order(day)
+        ]
         windows = repo.windows()
         by_number = {w.number: w for w in windows}
         desks = []
@@ -430,9 +436,8 @@ class QueueService:
         return (model.effective_queue_time(ticket, self.rules), ticket.issued_at, ticket.number)
 
     def _estimate(self, state: _QueueState, category: str, order_key: OrderKey, now: dt.datetime) -> int | None:
-        waiting = [Waiting(t.category, self._order_key(t)) for t in state.waiting]
         desks = state.desks if any(category in d.serves for d in state.desks) else self._scheduled_desks(now)
-        return estimate_wait_seconds(category, order_key, waiting, desks, state.mean_service_s)
+        return estimate_wait_seconds(category, order_key, state.waiting, desks, state.mean_service_s)
 
     def _category_views(self, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
         newcomer: OrderKey = (now, now, "\uffff")  # a normal ticket issued now queues behind everyone waiting
@@ -449,7 +454,5 @@ class QueueService:
             return TicketView(ticket, None, None)
         state = self._queue_state(repo, now)
         mine = self._order_key(ticket)
-        ahead = sum(
-            1 for other in state.waiting if other.category == ticket.category and self._order_key(other) < mine
-        )
+        ahead = sum(1 for other in state.waiting if other.category == ticket.category and other.order_key < mine)
         return TicketView(ticket, ahead, self._estimate(state, ticket.category, mine, now))
