@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller import model
-from caller.estimate import Desk, OrderKey, Waiting, estimate_wait_seconds
+from caller.estimate import Desk, estimate_wait_seconds
 from caller.hall import Hall, WindowKind, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.model import Priority, QueueError, QueueRules, Ticket, TicketStatus, Window, WindowState
@@ -26,6 +26,7 @@ from caller.storage.repository import Personal, Repository, StoredEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MEAN_SERVICE_TTL_S = 30.0  # recent service times are re-read at most this often
 
 
 class Invalid(QueueError):
@@ -133,6 +134,7 @@ class QueueService:
         self.policy = policy or OldestWithHeadStart(self.rules)
         self.enforce_hours = enforce_hours
         self.on_commit = on_commit or (lambda: None)
+        self._means: tuple[dt.date, float, dict[str, float]] | None = None
 
     # -- plumbing
 
@@ -140,7 +142,7 @@ class QueueService:
         for attempt in range(attempts):
             try:
                 with self.db.write() as conn:
-                    result = work(Repository(conn, self.hall.hall.id), self.clock())
+                    result = work(self._repo(conn), self.clock())
                 self.on_commit()
                 return result
             except _Conflict:
@@ -152,9 +154,12 @@ class QueueService:
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
 
+    def _repo(self, conn) -> Repository:  # noqa: ANN001
+        return Repository(conn, self.hall.hall.id, lambda ticket: model.effective_queue_time(ticket, self.rules))
+
     def _read(self, work: Callable[[Repository, dt.datetime], T]) -> T:
         with self.db.read() as conn:
-            return work(Repository(conn, self.hall.hall.id), self.clock())
+            return work(self._repo(conn), self.clock())
 
     def _record(self, repo: Repository, events: list[model.Event], now: dt.datetime) -> None:
         self.db.serialise_events(repo.conn)
@@ -167,8 +172,13 @@ class QueueService:
         return spec
 
     def setup(self) -> None:
-        """Create the state rows of the hall's windows (closed) if they are missing."""
-        self._write(lambda repo, now: repo.ensure_windows([w.number for w in self.hall.windows]))
+        """Create missing window rows (closed); re-order today's queue under the configured head starts."""
+
+        def work(repo: Repository, now: dt.datetime) -> None:
+            repo.ensure_windows([w.number for w in self.hall.windows])
+            repo.reorder_waiting(self.hall.service_day(now))
+
+        self._write(work)
 
     # -- issuing
 
@@ -236,7 +246,7 @@ class QueueService:
             skipped: set[int] = set()
             day = self.hall.service_day(now)
             while True:
-                waiting = [t for t in repo.waiting(day, serves) if t.pk not in skipped]
+                waiting = [t for t in repo.queue_heads(day, serves) if t.pk not in skipped]
                 chosen = self.policy.choose(window, serves, waiting, now)
                 if chosen is None:
                     return WindowView(spec, window, None)
@@ -382,12 +392,12 @@ class QueueService:
             for spec in self.hall.windows:
                 window = windows.get(spec.number, Window(spec.number))
                 views.append(WindowView(spec, window, held.get(window.ticket_id) if window.ticket_id else None))
-            return QueueSnapshot(self._category_views(state, now), views, last_event_id)
+            return QueueSnapshot(self._category_views(repo, state, now), views, last_event_id)
 
         return self._read(work)
 
     def categories(self) -> list[CategoryView]:
-        return self._read(lambda repo, now: self._category_views(self._queue_state(repo, now), now))
+        return self._read(lambda repo, now: self._category_views(repo, self._queue_state(repo, now), now))
 
     def events_after(self, last_id: int, limit: int = 1000) -> list[StoredEvent]:
         return self._read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
@@ -399,17 +409,12 @@ class QueueService:
 
     @dataclass(frozen=True)
     class _QueueState:
-        waiting: list[Waiting]
         windows: list[Window]
         desks: list[Desk]
         mean_service_s: dict[str, float]
 
     def _queue_state(self, repo: Repository, now: dt.datetime) -> QueueService._QueueState:
         day = self.hall.service_day(now)
-        waiting = [
-            Waiting(r.category, (r.queued_at - self.rules.head_start_of(r.priority, r.transfers), r.issued_at, r.number))
-            for r in repo.waiting_order(day)
-        ]
         windows = repo.windows()
         by_number = {w.number: w for w in windows}
         desks = []
@@ -417,11 +422,19 @@ class QueueService:
             window = by_number.get(spec.number)
             if window is not None and window.state is WindowState.OPEN:
                 desks.append(Desk(spec.number, self.hall.serves(spec), busy=window.ticket_id is not None))
+        return self._QueueState(windows, desks, self._mean_service(repo, day))
+
+    def _mean_service(self, repo: Repository, day: dt.date) -> dict[str, float]:
+        """Mean service seconds per category: the day's recent services once there are 5, else the hall file's."""
+        cached = self._means
+        if cached and cached[0] == day and time.monotonic() - cached[1] < MEAN_SERVICE_TTL_S:
+            return cached[2]
         mean = {c.id: c.service_minutes * 60.0 for c in self.hall.categories}
         for category, samples in repo.recent_service_seconds(day).items():
             if len(samples) >= 5:
                 mean[category] = sum(samples) / len(samples)
-        return self._QueueState(waiting, windows, desks, mean)
+        self._means = (day, time.monotonic(), mean)
+        return mean
 
     def _scheduled_desks(self, now: dt.datetime) -> list[Desk]:
         """Windows that normally staff the hall today, for estimates before anyone has logged in."""
@@ -432,27 +445,21 @@ class QueueService:
             if spec.kind not in (WindowKind.TIDAL, WindowKind.HELP) and self.hall.window_in_season(spec, day)
         ]
 
-    def _order_key(self, ticket: Ticket) -> OrderKey:
-        return (model.effective_queue_time(ticket, self.rules), ticket.issued_at, ticket.number)
-
-    def _estimate(self, state: _QueueState, category: str, order_key: OrderKey, now: dt.datetime) -> int | None:
+    def _estimate(self, state: _QueueState, category: str, ahead: dict[str, int], now: dt.datetime) -> int | None:
         desks = state.desks if any(category in d.serves for d in state.desks) else self._scheduled_desks(now)
-        return estimate_wait_seconds(category, order_key, state.waiting, desks, state.mean_service_s)
+        return estimate_wait_seconds(category, ahead, desks, state.mean_service_s)
 
-    def _category_views(self, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
-        newcomer: OrderKey = (now, now, "\uffff")  # a normal ticket issued now queues behind everyone waiting
-        counts: dict[str, int] = {}
-        for ticket in state.waiting:
-            counts[ticket.category] = counts.get(ticket.category, 0) + 1
+    def _category_views(self, repo: Repository, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
+        # a normal ticket issued now queues behind everyone waiting
+        counts = repo.waiting_counts(self.hall.service_day(now))
         return [
-            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, newcomer, now))
+            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, counts, now))
             for c in self.hall.categories
         ]
 
     def _view(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> TicketView:
         if ticket.status is not TicketStatus.WAITING:
             return TicketView(ticket, None, None)
+        ahead = repo.ahead_counts(ticket)
         state = self._queue_state(repo, now)
-        mine = self._order_key(ticket)
-        ahead = sum(1 for other in state.waiting if other.category == ticket.category and other.order_key < mine)
-        return TicketView(ticket, ahead, self._estimate(state, ticket.category, mine, now))
+        return TicketView(ticket, ahead.get(ticket.category, 0), self._estimate(state, ticket.category, ahead, now))

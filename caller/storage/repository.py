@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, and_, func, insert, select, update
+from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caller.model import Event, Priority, Ticket, TicketStatus, Window, WindowState
@@ -95,9 +95,12 @@ def _window(row: Row) -> Window:
 
 
 class Repository:
-    def __init__(self, conn: Connection, hall: str):
+    """Queue state of one hall on one connection. `order_of` gives a ticket's effective queue time."""
+
+    def __init__(self, conn: Connection, hall: str, order_of: Callable[[Ticket], dt.datetime]):
         self.conn = conn
         self.hall = hall
+        self.order_of = order_of
 
     def _insert(self, table):  # noqa: ANN001, ANN202 - dialect-specific INSERT for upserts
         return (sqlite if self.conn.dialect.name == "sqlite" else postgresql).insert(table)
@@ -134,6 +137,7 @@ class Repository:
                 id_masked=personal.id_masked,
                 source=source,
                 version=0,
+                order_at=self.order_of(ticket),
                 **_ticket_values(ticket),
             )
             .returning(t.tickets.c.pk)
@@ -168,16 +172,39 @@ class Repository:
             query = query.where(t.tickets.c.category.in_(list(categories)))
         return [_ticket(row) for row in self.conn.execute(query)]
 
-    def waiting_order(self, day: dt.date) -> list[Row]:
-        """The few columns that order the waiting tickets, for estimates over the whole queue."""
+    def _waiting(self, day: dt.date):  # noqa: ANN202 - a WHERE clause
         c = t.tickets.c
-        return list(
-            self.conn.execute(
-                select(c.category, c.priority, c.transfers, c.queued_at, c.issued_at, c.number).where(
-                    c.hall == self.hall, c.service_day == day, c.status == TicketStatus.WAITING.value
-                )
-            )
+        return and_(c.hall == self.hall, c.service_day == day, c.status == TicketStatus.WAITING.value)
+
+    def queue_heads(self, day: dt.date, categories: Iterable[str], per_category: int = 5) -> list[Ticket]:
+        """The first few waiting tickets of each category by effective queue time: what a window chooses from."""
+        c = t.tickets.c
+        rank = func.row_number().over(partition_by=c.category, order_by=(c.order_at, c.pk)).label("rank")
+        ranked = (
+            select(t.tickets, rank).where(self._waiting(day), c.category.in_(list(categories))).subquery()
         )
+        rows = self.conn.execute(select(ranked).where(ranked.c.rank <= per_category))
+        return [_ticket(row) for row in rows]
+
+    def waiting_counts(self, day: dt.date) -> dict[str, int]:
+        c = t.tickets.c
+        rows = self.conn.execute(select(c.category, func.count()).where(self._waiting(day)).group_by(c.category))
+        return {category: count for category, count in rows}
+
+    def ahead_counts(self, ticket: Ticket) -> dict[str, int]:
+        """Per category, the waiting tickets that come before this one in effective queue time."""
+        c = t.tickets.c
+        mine = self.order_of(ticket)
+        before = or_(c.order_at < mine, and_(c.order_at == mine, c.pk < ticket.pk))
+        rows = self.conn.execute(
+            select(c.category, func.count()).where(self._waiting(ticket.service_day), before).group_by(c.category)
+        )
+        return {category: count for category, count in rows}
+
+    def reorder_waiting(self, day: dt.date) -> None:
+        """Recompute the effective queue time of waiting tickets (after the head starts were reconfigured)."""
+        for ticket in self.waiting(day):
+            self.conn.execute(update(t.tickets).where(t.tickets.c.pk == ticket.pk).values(order_at=self.order_of(ticket)))
 
     def held_tickets(self, day: dt.date) -> list[Ticket]:
         query = select(t.tickets).where(
@@ -192,7 +219,7 @@ class Repository:
         result = self.conn.execute(
             update(t.tickets)
             .where(t.tickets.c.pk == ticket.pk, t.tickets.c.version == ticket.version)
-            .values(version=ticket.version + 1, **_ticket_values(ticket))
+            .values(version=ticket.version + 1, order_at=self.order_of(ticket), **_ticket_values(ticket))
         )
         if result.rowcount == 1:
             ticket.version += 1

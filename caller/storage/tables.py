@@ -66,6 +66,8 @@ tickets = Table(
     Column("transfers", Integer, nullable=False, default=0),
     Column("issued_at", UtcDateTime, nullable=False),
     Column("queued_at", UtcDateTime, nullable=False),
+    # queued_at less the head start: ordering by it is ordering by age + head start (the calling rule's key)
+    Column("order_at", UtcDateTime, nullable=False),
     Column("called_at", UtcDateTime),
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
@@ -75,7 +77,7 @@ tickets = Table(
     Column("source", String(32)),
     Column("version", Integer, nullable=False, default=0),
     UniqueConstraint("hall", "service_day", "number", name="uq_tickets_day_number"),
-    Index("ix_tickets_queue", "hall", "service_day", "status", "category"),
+    Index("ix_tickets_queue", "hall", "service_day", "status", "category", "order_at"),
 )
 
 number_counters = Table(

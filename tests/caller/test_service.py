@@ -243,3 +243,15 @@ def test_concurrent_call_next_never_gives_one_ticket_to_two_windows(service):
     assert not errors
     numbers = [n for _, n in taken]
     assert len(numbers) == 40 and len(set(numbers)) == 40
+
+
+def test_a_green_ticket_behind_a_long_queue_is_still_called_first(service, clock):
+    for _ in range(12):
+        issue(service)
+        clock.advance(seconds=30)
+    green = issue(service, priority="green").ticket
+    assert service.ticket(green.id).ahead == 0
+    service.open(7)
+    assert service.call_next(7).ticket.id == green.id
+    service.finish(7)
+    assert service.call_next(7).ticket.number == "A001"

@@ -38,6 +38,7 @@ def upgrade() -> None:
     sa.Column('transfers', sa.Integer(), nullable=False),
     sa.Column('issued_at', caller.storage.tables.UtcDateTime(), nullable=False),
     sa.Column('queued_at', caller.storage.tables.UtcDateTime(), nullable=False),
+    sa.Column('order_at', caller.storage.tables.UtcDateTime(), nullable=False),
     sa.Column('called_at', caller.storage.tables.UtcDateTime(), nullable=True),
     sa.Column('started_at', caller.storage.tables.UtcDateTime(), nullable=True),
     sa.Column('finished_at', caller.storage.tables.UtcDateTime(), nullable=True),
@@ -51,7 +52,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('public_id', name=op.f('uq_tickets_public_id'))
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
-        batch_op.create_index('ix_tickets_queue', ['hall', 'service_day', 'status', 'category'], unique=False)
+        batch_op.create_index('ix_tickets_queue', ['hall', 'service_day', 'status', 'category', 'order_at'], unique=False)
 
     op.create_table('tokens',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
