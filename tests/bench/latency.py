@@ -1,8 +1,9 @@
 """Latency and throughput of the caller over HTTP on loopback, and event delivery to many stream clients.
 
 For each backend, one caller process:
-- paced load: issue and call-next at a fixed rate (default 50/s), a new connection per request; p50/p99
-  (each phase after one unmeasured second of the same load);
+- paced load: issue at a fixed rate (default 50/s), a new connection per request; p50/p99 (after one
+  unmeasured second of the same load); call-next timed alone, each followed by a finish, at rate/2 calls/s
+  (so the caller serves `rate` requests/s) and at `rate` calls/s;
   `GET /health` (a framework + database round trip) paced the same way is the baseline for the ratios;
 - throughput: 8 closed-loop clients issuing as fast as answers come;
 - fan-out: 300 event-stream clients connected; call-next is pressed N times; the delay from sending each
@@ -27,10 +28,14 @@ import requests
 from tests.bench.harness import create_token, percentile, postgres_database, sqlite_database, start_caller
 
 WARM_UP_S = 1.0
+CATEGORIES = ["shebao", "yibao", "zonghe"]  # what windows 1–8 serve
 
 
 def paced(rate: float, seconds: float, send) -> list[float]:  # noqa: ANN001
-    """Open-loop load: start one request every 1/rate s whatever the answers; return latencies in ms."""
+    """Open-loop load: start one request every 1/rate s whatever the answers; return latencies in ms.
+
+    `send` may return its own latency in ms (when it must wait for something before its request).
+    """
     latencies: list[float] = []
     lock = threading.Lock()
     count = int(rate * seconds)
@@ -41,9 +46,9 @@ def paced(rate: float, seconds: float, send) -> list[float]:  # noqa: ANN001
         if delay > 0:
             time.sleep(delay)
         t0 = time.perf_counter()
-        send(i)
+        own = send(i)
         with lock:
-            latencies.append((time.perf_counter() - t0) * 1000)
+            latencies.append(own if isinstance(own, float) else (time.perf_counter() - t0) * 1000)
 
     with ThreadPoolExecutor(max_workers=32) as pool:
         list(pool.map(one, range(count)))
@@ -148,7 +153,7 @@ def run(database_url: str, rate: float, seconds: float, clients: int, calls: int
     k_headers = {"Authorization": f"Bearer {kiosk}"}
     a_headers = {"Authorization": f"Bearer {admin}"}
     send_health = lambda i: requests.get(f"{base}/api/v1/health", timeout=10)  # noqa: E731
-    send_issue = lambda i: requests.post(f"{base}/api/v1/tickets", json={"category": "shebao"}, headers=k_headers, timeout=10)  # noqa: E731
+    send_issue = lambda i: requests.post(f"{base}/api/v1/tickets", json={"category": CATEGORIES[i % 3]}, headers=k_headers, timeout=10)  # noqa: E731
     try:
         # one unmeasured second of each first: connection pools fill, statements compile
         paced(rate, WARM_UP_S, send_health)
@@ -160,16 +165,28 @@ def run(database_url: str, rate: float, seconds: float, clients: int, calls: int
         free: queue.Queue[int] = queue.Queue()
         for number in range(1, 9):
             free.put(number)
+        # enough waiting tickets that every call-next below finds one
+        needed = int(rate / 2 * (WARM_UP_S + seconds) + rate * seconds) + 50 - len(issue) - int(rate * WARM_UP_S)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(send_issue, range(max(0, needed))))
+        empty_calls = [0]
 
-        def call_next(i: int) -> None:
+        def call_next(i: int) -> float:
+            """Time the call-next request only; the window then finishes in the background."""
             number = free.get(timeout=30)  # a window that holds no ticket
+            t0 = time.perf_counter()
             try:
-                requests.post(f"{base}/api/v1/windows/{number}/call-next", headers=a_headers, timeout=10)
+                answer = requests.post(f"{base}/api/v1/windows/{number}/call-next", headers=a_headers, timeout=10)
+                empty_calls[0] += answer.status_code != 200
             finally:
+                elapsed = (time.perf_counter() - t0) * 1000
                 threading.Thread(target=_finish_and_free, args=(base, number, a_headers, free)).start()
+            return elapsed
 
-        paced(rate, WARM_UP_S, call_next)
-        call = paced(rate, seconds, call_next)
+        # each call-next is followed by a finish: at rate/2 calls per second the caller serves `rate` requests/s
+        paced(rate / 2, WARM_UP_S, call_next)
+        call_half = paced(rate / 2, seconds, call_next)
+        call_full = paced(rate, seconds, call_next)
         throughput = closed_loop(
             8, 10, lambda i: requests.post(f"{base}/api/v1/tickets", json={"category": "yibao"}, headers=k_headers, timeout=10)
         )
@@ -179,7 +196,9 @@ def run(database_url: str, rate: float, seconds: float, clients: int, calls: int
     return {
         "health": summary(health),
         "issue": summary(issue),
-        "call_next": summary(call),
+        f"call_next_at_{rate / 2:g}_per_s_plus_finish": summary(call_half),
+        f"call_next_at_{rate:g}_per_s_plus_finish": summary(call_full),
+        "call_next_without_a_ticket": empty_calls[0],
         "issue_p99_vs_health_p99": round(percentile(issue, 99) / percentile(health, 99), 2),
         "issue_throughput_per_s": round(throughput, 1),
         "fan_out": fan,
