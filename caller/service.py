@@ -16,17 +16,16 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller import model
-from caller.estimate import Desk, estimate_wait_seconds
-from caller.hall import Hall, WindowKind, WindowSpec
+from caller.hall import Hall, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
-from caller.model import Priority, QueueError, QueueRules, Ticket, TicketStatus, Window, WindowState
+from caller.model import Priority, QueueError, QueueRules, Ticket, Window
 from caller.policy import CallingPolicy, OldestWithHeadStart
 from caller.storage.database import Database
+from caller.standing import CategoryView, Standing, TicketView
 from caller.storage.repository import Personal, Repository, StoredEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-MEAN_SERVICE_TTL_S = 30.0  # recent service times are re-read at most this often
 
 
 class Invalid(QueueError):
@@ -71,30 +70,11 @@ class IssueRequest:
 
 
 @dataclass(frozen=True)
-class TicketView:
-    """A ticket with where it stands in the queue: people ahead and the estimated wait (while waiting)."""
-
-    ticket: Ticket
-    ahead: int | None
-    estimated_wait_s: int | None
-    replayed: bool = False
-
-
-@dataclass(frozen=True)
 class WindowView:
     spec: WindowSpec
     window: Window
     ticket: Ticket | None
     personal: Personal | None = None
-
-
-@dataclass(frozen=True)
-class CategoryView:
-    id: str
-    name: str
-    prefix: str
-    waiting: int
-    estimated_wait_s: int | None
 
 
 @dataclass(frozen=True)
@@ -134,9 +114,7 @@ class QueueService:
         self.policy = policy or OldestWithHeadStart(self.rules)
         self.enforce_hours = enforce_hours
         self.on_commit = on_commit or (lambda: None)
-        self._means: tuple[dt.date, float, dict[str, float]] | None = None
-
-    # -- plumbing
+        self.standing = Standing(hall)
 
     def _write(self, work: Callable[[Repository, dt.datetime], T], attempts: int = 12) -> T:
         for attempt in range(attempts):
@@ -179,8 +157,6 @@ class QueueService:
             repo.reorder_waiting(self.hall.service_day(now))
 
         self._write(work)
-
-    # -- issuing
 
     def issue(self, request: IssueRequest, idempotency_key: str | None = None) -> TicketView:
         category = self.hall.category(request.category)
@@ -232,9 +208,7 @@ class QueueService:
 
         ticket, replayed = self._write(work)
         # where it stands is read after the commit, so the writer lock is held only for the change itself
-        return replace(self._read(lambda repo, now: self._view(repo, ticket, now)), replayed=replayed)
-
-    # -- window actions
+        return replace(self._read(lambda repo, now: self.standing.ticket(repo, ticket, now)), replayed=replayed)
 
     def call_next(self, number: int) -> WindowView:
         spec = self.window_spec(number)
@@ -337,8 +311,6 @@ class QueueService:
 
         return self._write(work)
 
-    # -- ticket actions outside a window
-
     def return_after_no_show(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules))
 
@@ -355,9 +327,7 @@ class QueueService:
             return ticket
 
         ticket = self._write(work)
-        return self._read(lambda repo, now: self._view(repo, ticket, now))
-
-    # -- reading
+        return self._read(lambda repo, now: self.standing.ticket(repo, ticket, now))
 
     @staticmethod
     def _ticket_or_404(repo: Repository, ticket_id: str) -> Ticket:
@@ -367,7 +337,7 @@ class QueueService:
         return ticket
 
     def ticket(self, ticket_id: str) -> TicketView:
-        return self._read(lambda repo, now: self._view(repo, self._ticket_or_404(repo, ticket_id), now))
+        return self._read(lambda repo, now: self.standing.ticket(repo, self._ticket_or_404(repo, ticket_id), now))
 
     def window_view(self, number: int, *, with_personal: bool = False) -> WindowView:
         spec = self.window_spec(number)
@@ -385,81 +355,21 @@ class QueueService:
             # read the event id first: replaying an event already reflected in the snapshot is harmless,
             # missing one is not
             last_event_id = repo.last_event_id()
-            state = self._queue_state(repo, now)
             held = {t.id: t for t in repo.held_tickets(self.hall.service_day(now))}
-            windows = {w.number: w for w in state.windows}
+            windows = {w.number: w for w in repo.windows()}
             views = []
             for spec in self.hall.windows:
                 window = windows.get(spec.number, Window(spec.number))
                 views.append(WindowView(spec, window, held.get(window.ticket_id) if window.ticket_id else None))
-            return QueueSnapshot(self._category_views(repo, state, now), views, last_event_id)
+            return QueueSnapshot(self.standing.categories(repo, now), views, last_event_id)
 
         return self._read(work)
 
     def categories(self) -> list[CategoryView]:
-        return self._read(lambda repo, now: self._category_views(repo, self._queue_state(repo, now), now))
+        return self._read(lambda repo, now: self.standing.categories(repo, now))
 
     def events_after(self, last_id: int, limit: int = 1000) -> list[StoredEvent]:
         return self._read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
 
     def last_event_id(self) -> int:
         return self._read(lambda repo, now: repo.last_event_id())
-
-    # -- estimates
-
-    @dataclass(frozen=True)
-    class _QueueState:
-        windows: list[Window]
-        desks: list[Desk]
-        mean_service_s: dict[str, float]
-
-    def _queue_state(self, repo: Repository, now: dt.datetime) -> QueueService._QueueState:
-        day = self.hall.service_day(now)
-        windows = repo.windows()
-        by_number = {w.number: w for w in windows}
-        desks = []
-        for spec in self.hall.windows:
-            window = by_number.get(spec.number)
-            if window is not None and window.state is WindowState.OPEN:
-                desks.append(Desk(spec.number, self.hall.serves(spec), busy=window.ticket_id is not None))
-        return self._QueueState(windows, desks, self._mean_service(repo, day))
-
-    def _mean_service(self, repo: Repository, day: dt.date) -> dict[str, float]:
-        """Mean service seconds per category: the day's recent services once there are 5, else the hall file's."""
-        cached = self._means
-        if cached and cached[0] == day and time.monotonic() - cached[1] < MEAN_SERVICE_TTL_S:
-            return cached[2]
-        mean = {c.id: c.service_minutes * 60.0 for c in self.hall.categories}
-        for category, samples in repo.recent_service_seconds(day).items():
-            if len(samples) >= 5:
-                mean[category] = sum(samples) / len(samples)
-        self._means = (day, time.monotonic(), mean)
-        return mean
-
-    def _scheduled_desks(self, now: dt.datetime) -> list[Desk]:
-        """Windows that normally staff the hall today, for estimates before anyone has logged in."""
-        day = self.hall.service_day(now)
-        return [
-            Desk(spec.number, self.hall.serves(spec), busy=False)
-            for spec in self.hall.windows
-            if spec.kind not in (WindowKind.TIDAL, WindowKind.HELP) and self.hall.window_in_season(spec, day)
-        ]
-
-    def _estimate(self, state: _QueueState, category: str, ahead: dict[str, int], now: dt.datetime) -> int | None:
-        desks = state.desks if any(category in d.serves for d in state.desks) else self._scheduled_desks(now)
-        return estimate_wait_seconds(category, ahead, desks, state.mean_service_s)
-
-    def _category_views(self, repo: Repository, state: _QueueState, now: dt.datetime) -> list[CategoryView]:
-        # a normal ticket issued now queues behind everyone waiting
-        counts = repo.waiting_counts(self.hall.service_day(now))
-        return [
-            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(state, c.id, counts, now))
-            for c in self.hall.categories
-        ]
-
-    def _view(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> TicketView:
-        if ticket.status is not TicketStatus.WAITING:
-            return TicketView(ticket, None, None)
-        ahead = repo.ahead_counts(ticket)
-        state = self._queue_state(repo, now)
-        return TicketView(ticket, ahead.get(ticket.category, 0), self._estimate(state, ticket.category, ahead, now))
