@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import os
@@ -14,7 +15,6 @@ from pathlib import Path
 import pytest
 import requests
 import uvicorn
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from caller.api.app import create_app
@@ -23,10 +23,9 @@ from caller.hall import Hall, load_hall
 from caller.service import QueueService
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
-from tests.pg_server import free_port, start_private_postgres
+from tests.pg_server import free_port, postgres_server, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_ENV = "ONEWINDOW_TEST_PG_URL"
 # Monday 23 Nov 2026, 09:00 in the hall's time zone (Asia/Shanghai)
 MONDAY_9AM = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
 
@@ -62,61 +61,34 @@ def clock() -> Clock:
     return Clock()
 
 
-def _pg_url(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """A PostgreSQL server: $ONEWINDOW_TEST_PG_URL if given, else a private one started for this run."""
-    given = os.environ.get(PG_ENV)
-    if given:
-        yield _pg_url(given)
-        return
-    server = start_private_postgres()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
-_TEMPLATE = f"onewindow_template_{os.getpid()}"
-_names = itertools.count()
+    with postgres_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def pg_template(pg_admin_url: str) -> Iterator[str]:
     """A migrated database that each test's database is copied from."""
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{_TEMPLATE}"'))
-        conn.execute(text(f'CREATE DATABASE "{_TEMPLATE}"'))
-    engine = make_engine(make_url(pg_admin_url).set(database=_TEMPLATE).render_as_string(hide_password=False))
-    migrate(engine)
-    engine.dispose()
-    yield _TEMPLATE
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{_TEMPLATE}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(pg_admin_url, f"onewindow_template_{os.getpid()}") as url:
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+        yield make_url(url).database
+
+
+_names = itertools.count()
+
+
+def new_pg_database(admin_url: str, template: str) -> contextlib.AbstractContextManager[str]:
+    return scratch_database(admin_url, f"onewindow_t{os.getpid()}_{next(_names)}", template)
 
 
 @pytest.fixture
-def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    admin_url = request.getfixturevalue("pg_admin_url")
-    template = request.getfixturevalue("pg_template")
-    name = f"onewindow_t{os.getpid()}_{next(_names)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_url(pg_admin_url: str, pg_template: str) -> Iterator[str]:
+    with new_pg_database(pg_admin_url, pg_template) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

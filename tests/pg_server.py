@@ -13,8 +13,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 
 def find_bindir() -> Path | None:
@@ -80,3 +85,43 @@ def start_private_postgres() -> PrivatePostgres:
             time.sleep(0.1)
     server.stop()
     raise RuntimeError("the private PostgreSQL server did not start")
+
+
+PG_ENV = "ONEWINDOW_TEST_PG_URL"
+
+
+def _psycopg_url(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """The admin URL of $ONEWINDOW_TEST_PG_URL's server if set, else of a private server started here."""
+    given = os.environ.get(PG_ENV)
+    if given:
+        yield _psycopg_url(given)
+        return
+    server = start_private_postgres()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@contextmanager
+def scratch_database(admin_url: str, name: str, template: str | None = None) -> Iterator[str]:
+    """A database created for the block (copied from `template` if given) and dropped after it."""
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

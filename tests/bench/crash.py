@@ -73,7 +73,7 @@ def run(database_url: str, before: float, after: float) -> dict:
         events_stored=len(stored),
         events_received=len(received),
         events_missed=len(set(stored) - set(received)),
-        events_out_of_order=sum(1 for a, b in zip(received, received[1:]) if b <= a),
+        events_out_of_order=sum(1 for a, b in zip(received, received[1:], strict=False) if b <= a),
         stream_reconnects=follower.reconnects,
     )
     return result

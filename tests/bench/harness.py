@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-
-from tests.pg_server import free_port, start_private_postgres
+from tests.pg_server import free_port, postgres_server, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 HALL = ROOT / "config" / "hall.toml"
@@ -83,25 +80,8 @@ def create_token(database_url: str, role: str, window: int | None = None) -> str
 @contextlib.contextmanager
 def postgres_database() -> Iterator[str]:
     """A fresh database on $ONEWINDOW_TEST_PG_URL's server, or on a private server started here."""
-    given = os.environ.get("ONEWINDOW_TEST_PG_URL")
-    server = None
-    if given:
-        admin_url = make_url(given).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    else:
-        server = start_private_postgres()
-        admin_url = server.url
-    name = f"onewindow_bench_{os.getpid()}_{int(time.time())}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-        if server:
-            server.stop()
+    with postgres_server() as admin_url, scratch_database(admin_url, f"onewindow_bench_{os.getpid()}") as url:
+        yield url
 
 
 @contextlib.contextmanager

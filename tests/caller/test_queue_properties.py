@@ -1,21 +1,19 @@
 """Random sequences of actions against the real service and database; the invariants hold after every step."""
 
-import datetime as dt
+import contextlib
 import itertools
 import os
 from collections import Counter
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from caller.model import HELD_STATUSES, QueueError, TicketStatus
 from caller.service import IssueRequest
 from caller.storage import tables
-from tests.conftest import Clock, make_service
+from tests.conftest import Clock, make_service, new_pg_database
 
 WINDOWS = [1, 7, 11]  # a comprehensive, a high-frequency and a specialised window
 CATEGORIES = ["shebao", "yibao", "budongchan", "qiye", "gongzhang", "zonghe"]
@@ -151,20 +149,9 @@ def test_random_action_sequences_keep_the_queue_consistent_on_sqlite(hall, tmp_p
 
 
 def test_random_action_sequences_keep_the_queue_consistent_on_postgresql(hall, pg_admin_url, pg_template):
-    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
-    made = []
+    with contextlib.ExitStack() as databases:
 
-    def new_database():
-        name = f"onewindow_prop_{os.getpid()}_{next(_names)}"
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-        made.append(name)
-        return make_url(pg_admin_url).set(database=name).render_as_string(hide_password=False)
+        def new_database():
+            return databases.enter_context(new_pg_database(pg_admin_url, pg_template))
 
-    try:
         _run(machine_for(hall, new_database), examples=int(os.environ.get("ONEWINDOW_PROPERTY_EXAMPLES", 40)) // 2)
-    finally:
-        with admin.connect() as conn:
-            for name in made:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
