@@ -124,6 +124,28 @@ def run_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_simulate(args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from caller.simulation.runner import format_table, generated
+
+    hall = load_hall(args.hall_file or CallerSettings().hall_file)
+    started = time.perf_counter()
+    summaries = generated(hall, args.days, args.seed, args.season, args.policy or DEFAULT_POLICIES)
+    elapsed = time.perf_counter() - started
+    if args.json:
+        print(json.dumps(summaries, indent=2, ensure_ascii=False))
+    else:
+        kind = "season" if args.season else "normal"
+        print(f"{args.days} generated {kind} days, seed {args.seed}, {elapsed:.1f} s")
+        print(format_table(summaries))
+    return 0
+
+
+DEFAULT_POLICIES = ["dedicated", "fifo", "strict-priority", "pooled", "ours", "ours+tidal"]
+
+
 def _db_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/onewindow.sqlite)")
     parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default config/hall.toml)")
@@ -158,6 +180,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a hall file and print every problem")
     check.add_argument("path", nargs="?", type=Path)
     check.set_defaults(func=run_check_config)
+    simulate = sub.add_parser("simulate", help="compare calling policies on generated days of the hall")
+    simulate.add_argument("--hall", dest="hall_file", type=Path)
+    simulate.add_argument("--days", type=int, default=60)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--season", action="store_true", help="医保 season: 医保 ×2.2, seasonal window open")
+    simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
+    simulate.add_argument("--json", action="store_true")
+    simulate.set_defaults(func=run_simulate)
     return parser
 
 

@@ -1,0 +1,102 @@
+"""The policies a simulation compares: which ticket a free window calls, which idle window goes first, the layout.
+
+`ours` uses the live service's calling rule (caller.policy.OldestWithHeadStart); the others are the
+baselines the reform is measured against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from caller.hall import Hall, WindowKind
+from caller.model import QueueRules, Ticket, TicketStatus, Window
+from caller.policy import CallingPolicy, OldestWithHeadStart
+
+PRIORITY_RANK = {"green": 0, "appointment": 1, "normal": 2}
+# today's department windows (sample-day.md): the same 11 staff, each on one category
+DEDICATED = (
+    ("shebao", 2), ("yibao", 2), ("minzheng", 1), ("tuiyi", 1), ("budongchan", 2), ("qiye", 1), ("gongzhang", 1), ("zonghe", 1)
+)
+
+
+@dataclass(frozen=True)
+class SimWindowSpec:
+    number: int
+    serves: frozenset[str]
+    tidal: bool = False
+
+
+class Fifo:
+    """Global first-come first-served among the tickets the window serves (what FQM and most peers do)."""
+
+    def choose(self, window: Window, serves: frozenset[str], waiting: Iterable[Ticket], now: dt.datetime) -> Ticket | None:
+        eligible = [t for t in waiting if t.status is TicketStatus.WAITING and t.category in serves]
+        return min(eligible, key=lambda t: (t.queued_at, t.number), default=None)
+
+
+class StrictPriority:
+    """Green channel, then appointments, strictly first; FIFO inside a class (NovoSGA's default ordering)."""
+
+    def choose(self, window: Window, serves: frozenset[str], waiting: Iterable[Ticket], now: dt.datetime) -> Ticket | None:
+        eligible = [t for t in waiting if t.status is TicketStatus.WAITING and t.category in serves]
+        return min(eligible, key=lambda t: (PRIORITY_RANK[t.priority.value], t.queued_at, t.number), default=None)
+
+
+# which idle window takes work first: a sort key over (spec, idle since)
+WindowOrder = Callable[[SimWindowSpec, float], tuple]
+
+
+def by_number(spec: SimWindowSpec, idle_since: float) -> tuple:
+    return (spec.number,)
+
+
+def least_flexible_longest_idle(spec: SimWindowSpec, idle_since: float) -> tuple:
+    """The window that serves the fewest categories first, so flexible windows stay free; then the longest idle."""
+    return (len(spec.serves), idle_since, spec.number)
+
+
+@dataclass(frozen=True)
+class SimPolicy:
+    name: str
+    calling: CallingPolicy
+    window_order: WindowOrder
+    windows: tuple[SimWindowSpec, ...]
+    tidal: bool = False
+
+
+def hall_windows(hall: Hall, day: dt.date, *, tidal: bool) -> tuple[SimWindowSpec, ...]:
+    """The reform's windows of the hall that take queue tickets on `day` (seasonal ones in season)."""
+    specs = []
+    for spec in hall.windows:
+        if spec.kind in (WindowKind.HELP, WindowKind.CONSULTING) or not hall.window_in_season(spec, day):
+            continue
+        if spec.kind is WindowKind.TIDAL and not tidal:
+            continue
+        specs.append(SimWindowSpec(spec.number, hall.serves(spec), tidal=spec.kind is WindowKind.TIDAL))
+    return tuple(specs)
+
+
+def policies(hall: Hall, rules: QueueRules, day: dt.date) -> dict[str, SimPolicy]:
+    reform = hall_windows(hall, day, tidal=False)
+    staffed = len(reform)
+    everything = frozenset(c.id for c in hall.categories)
+    seasonal = [w for w in reform if any(s.number == w.number and s.kind is WindowKind.SEASONAL for s in hall.windows)]
+    dedicated = []
+    for category, count in DEDICATED:
+        for _ in range(count):
+            dedicated.append(SimWindowSpec(len(dedicated) + 1, frozenset({category})))
+    for extra in seasonal:  # the seasonal window is added in the old layout too
+        dedicated.append(SimWindowSpec(len(dedicated) + 1, extra.serves))
+    ours = OldestWithHeadStart(rules)
+    return {
+        "dedicated": SimPolicy("dedicated", Fifo(), by_number, tuple(dedicated)),
+        "fifo": SimPolicy("fifo", Fifo(), by_number, reform),
+        "strict-priority": SimPolicy("strict-priority", StrictPriority(), by_number, reform),
+        "pooled": SimPolicy(
+            "pooled", ours, least_flexible_longest_idle, tuple(SimWindowSpec(n + 1, everything) for n in range(staffed))
+        ),
+        "ours": SimPolicy("ours", ours, least_flexible_longest_idle, reform),
+        "ours+tidal": SimPolicy("ours+tidal", ours, least_flexible_longest_idle, hall_windows(hall, day, tidal=True), tidal=True),
+    }

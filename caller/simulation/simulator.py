@@ -1,0 +1,269 @@
+"""One simulated day: the live engine's transitions and calling policy, driven by a virtual clock.
+
+Tickets are issued with `model.issue`, called with the policy's `choose` and `model.call`, and leave
+through `model.finish`, `model.no_show`, `model.transfer` or `model.cancel` — the same code the caller
+service runs. Estimated waits come from `caller.estimate`, as on the kiosk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from dataclasses import dataclass, field
+
+from caller import model
+from caller.estimate import Desk, estimate_wait_seconds
+from caller.model import Priority, QueueRules, Ticket, Window, WindowState
+from caller.simulation.generator import Fate
+from caller.simulation.policies import SimPolicy, SimWindowSpec
+from caller.simulation.trace import Arrival
+from caller.tidal import TidalAdvice, TidalAdvisor
+
+HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai, a Monday
+TIDAL_CHECK_S = 60.0
+NO_SHOW_COST_S = 60.0  # a window loses a minute calling a citizen who does not come
+
+ARRIVE, END, RETURN, ABANDON, TIDAL = range(5)
+
+
+@dataclass
+class _Desk:
+    spec: SimWindowSpec
+    window: Window
+    idle_since: float = 0.0
+    busy_s: float = 0.0
+    open_s: float = 0.0
+    opened_at: float | None = 0.0
+
+
+@dataclass
+class TicketRecord:
+    """What happened to one citizen, for the metrics."""
+
+    category: str
+    priority: str
+    arrival_s: float
+    estimate_s: float | None
+    naive_estimate_s: float | None
+    first_call_s: float | None = None
+    abandoned: bool = False
+    transfer_wait_s: float | None = None
+
+
+@dataclass
+class DayResult:
+    policy: str
+    tickets: list[TicketRecord]
+    utilisation: dict[int, float]
+    tidal_openings: int
+    tidal_staff_s: float
+    calls: list[tuple[float, int, str]] = field(default_factory=list)  # time, window, number
+
+    @property
+    def waits_s(self) -> list[float]:
+        return [t.first_call_s - t.arrival_s for t in self.tickets if t.first_call_s is not None]
+
+
+class DaySimulation:
+    def __init__(self, arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
+                 mean_service_s: dict[str, float], tidal: TidalAdvisor | None = None):
+        self.arrivals = arrivals
+        self.fates = fates
+        self.policy = policy
+        self.rules = rules
+        self.mean_service_s = mean_service_s
+        self.tidal = tidal if policy.tidal else None
+        self.desks = [_Desk(spec, Window(spec.number)) for spec in policy.windows]
+        self.waiting: dict[str, Ticket] = {}
+        self.records: dict[str, TicketRecord] = {}
+        self.fate_of: dict[str, Fate] = {}
+        self.service_of: dict[str, float] = {}
+        self.returned: set[str] = set()
+        self.transferred_at: dict[str, float] = {}
+        self.counters: dict[str, int] = {}
+        self.events: list[tuple[float, int, int, object]] = []
+        self.seq = itertools.count()
+        self.calls: list[tuple[float, int, str]] = []
+        self.tidal_openings = 0
+        self.now_s = 0.0
+
+    def _at(self, seconds: float) -> dt.datetime:
+        return HALL_OPENS + dt.timedelta(seconds=seconds)
+
+    def _push(self, t: float, kind: int, payload: object) -> None:
+        heapq.heappush(self.events, (t, next(self.seq), kind, payload))
+
+    def run(self) -> DayResult:
+        for desk in self.desks:
+            if not desk.spec.tidal:
+                model.open_window(desk.window, self._at(0))
+            else:
+                desk.opened_at = None
+        for index, arrival in enumerate(self.arrivals):
+            self._push(arrival.arrival_s, ARRIVE, index)
+        if self.tidal is not None:
+            self._push(TIDAL_CHECK_S, TIDAL, None)
+        while self.events:
+            t, _, kind, payload = heapq.heappop(self.events)
+            self.now_s = t
+            if kind == TIDAL and not self._day_over():
+                self._tidal_check()
+            elif kind == ARRIVE:
+                self._arrive(payload)
+            elif kind == END:
+                self._end(*payload)
+            elif kind == RETURN:
+                self._return(payload)
+            elif kind == ABANDON:
+                self._abandon(payload)
+            self._dispatch()
+        end = self.now_s
+        utilisation = {}
+        for desk in self.desks:
+            if desk.opened_at is not None:
+                desk.open_s += end - desk.opened_at
+            utilisation[desk.spec.number] = desk.busy_s / desk.open_s if desk.open_s else 0.0
+        tidal_staff = sum(d.open_s for d in self.desks if d.spec.tidal)
+        return DayResult(self.policy.name, list(self.records.values()), utilisation, self.tidal_openings, tidal_staff, self.calls)
+
+    def _day_over(self) -> bool:
+        return not self.waiting and all(k != ARRIVE and k != RETURN for _, _, k, _ in self.events) and all(
+            d.window.ticket_id is None for d in self.desks
+        )
+
+    def _arrive(self, index: int) -> None:
+        arrival = self.arrivals[index]
+        category = arrival.category
+        prefix_count = self.counters[category] = self.counters.get(category, 0) + 1
+        ticket, _ = model.issue(f"t{index}", f"{category}-{prefix_count:03d}", category, Priority(arrival.priority),
+                                HALL_OPENS.date(), self._at(arrival.arrival_s))
+        estimate, naive = self._estimates(ticket)
+        self.records[ticket.id] = TicketRecord(category, arrival.priority, arrival.arrival_s, estimate, naive)
+        self.fate_of[ticket.id] = self.fates[index]
+        self.service_of[ticket.id] = arrival.service_s
+        self.waiting[ticket.id] = ticket
+        if arrival.patience_s is not None:
+            self._push(arrival.arrival_s + arrival.patience_s, ABANDON, ticket.id)
+
+    def _abandon(self, ticket_id: str) -> None:
+        ticket = self.waiting.get(ticket_id)
+        record = self.records[ticket_id]
+        if ticket is None or record.first_call_s is not None:
+            return  # patience only runs while first waiting
+        model.cancel(ticket, self._at(self.now_s))
+        del self.waiting[ticket_id]
+        record.abandoned = True
+
+    def _return(self, ticket: Ticket) -> None:
+        model.return_after_no_show(ticket, self._at(self.now_s), self.rules)
+        self.returned.add(ticket.id)
+        self.waiting[ticket.id] = ticket
+
+    def _idle_desks(self) -> list[_Desk]:
+        idle = [d for d in self.desks if d.window.state is WindowState.OPEN and d.window.ticket_id is None]
+        return sorted(idle, key=lambda d: self.policy.window_order(d.spec, d.idle_since))
+
+    def _dispatch(self) -> None:
+        if not self.waiting:
+            return
+        now = self._at(self.now_s)
+        for desk in self._idle_desks():
+            chosen = self.policy.calling.choose(desk.window, desk.spec.serves, self.waiting.values(), now)
+            if chosen is None:
+                continue
+            model.call(desk.window, chosen, now)
+            del self.waiting[chosen.id]
+            self.calls.append((self.now_s, desk.spec.number, chosen.number))
+            record = self.records[chosen.id]
+            if record.first_call_s is None:
+                record.first_call_s = self.now_s
+            elif chosen.id in self.transferred_at and record.transfer_wait_s is None:
+                record.transfer_wait_s = self.now_s - self.transferred_at[chosen.id]
+            fate = self.fate_of[chosen.id]
+            if fate.no_show and chosen.id not in self.returned:
+                self._push(self.now_s + NO_SHOW_COST_S, END, (desk, chosen, "no-show"))
+            else:
+                self._push(self.now_s + self.service_of[chosen.id], END, (desk, chosen, "served"))
+            if not self.waiting:
+                return
+
+    def _end(self, desk: _Desk, ticket: Ticket, outcome: str) -> None:
+        now = self._at(self.now_s)
+        fate = self.fate_of[ticket.id]
+        if outcome == "no-show":
+            for _ in range(self.rules.recalls_before_no_show):
+                model.recall(desk.window, ticket, now)
+            model.no_show(desk.window, ticket, now, self.rules)
+            desk.busy_s += NO_SHOW_COST_S
+            if fate.returns_after_s is not None:
+                self._push(self.now_s + fate.returns_after_s, RETURN, ticket)
+        elif fate.transfer_to and ticket.transfers == 0:
+            desk.busy_s += self.service_of[ticket.id]
+            model.transfer(desk.window, ticket, fate.transfer_to, now)
+            self.service_of[ticket.id] = fate.transfer_service_s
+            self.transferred_at[ticket.id] = self.now_s
+            self.waiting[ticket.id] = ticket
+        else:
+            desk.busy_s += self.service_of[ticket.id]
+            model.finish(desk.window, ticket, now)
+        desk.idle_since = self.now_s
+        if desk.spec.tidal and self.tidal is not None and not self.tidal.is_open and desk.window.state is WindowState.OPEN:
+            self._close_tidal(desk)
+
+    def _pressure_s(self) -> float:
+        oldest = min((t.queued_at for t in self.waiting.values()), default=None)
+        age = (self._at(self.now_s) - oldest).total_seconds() if oldest else 0.0
+        desks = self._open_desks()
+        counts: dict[str, int] = {}
+        for t in self.waiting.values():
+            counts[t.category] = counts.get(t.category, 0) + 1
+        worst = max((estimate_wait_seconds(c, counts, desks, self.mean_service_s) or 0 for c in counts), default=0)
+        return max(age, float(worst))
+
+    def _tidal_check(self) -> None:
+        advice = self.tidal.observe(self.now_s, self._pressure_s())
+        for desk in self.desks:
+            if not desk.spec.tidal:
+                continue
+            if advice is TidalAdvice.OPEN and desk.window.state is WindowState.CLOSED:
+                model.open_window(desk.window, self._at(self.now_s))
+                desk.opened_at = self.now_s
+                desk.idle_since = self.now_s
+                self.tidal_openings += 1
+            elif advice is TidalAdvice.CLOSE and desk.window.ticket_id is None and desk.window.state is WindowState.OPEN:
+                self._close_tidal(desk)
+        self._push(self.now_s + TIDAL_CHECK_S, TIDAL, None)
+
+    def _close_tidal(self, desk: _Desk) -> None:
+        model.close_window(desk.window, self._at(self.now_s))
+        desk.open_s += self.now_s - desk.opened_at
+        desk.opened_at = None
+
+    def _open_desks(self) -> list[Desk]:
+        return [
+            Desk(d.spec.number, d.spec.serves, busy=d.window.ticket_id is not None)
+            for d in self.desks
+            if d.window.state is WindowState.OPEN
+        ]
+
+    def _estimates(self, ticket: Ticket) -> tuple[float | None, float | None]:
+        """The estimate the kiosk would print (same function as the caller) and the naive one it must beat."""
+        mine = model.effective_queue_time(ticket, self.rules)
+        ahead: dict[str, int] = {}
+        same = 0
+        for other in self.waiting.values():
+            if (model.effective_queue_time(other, self.rules), other.issued_at) < (mine, ticket.issued_at):
+                ahead[other.category] = ahead.get(other.category, 0) + 1
+                same += other.category == ticket.category
+        desks = self._open_desks()
+        estimate = estimate_wait_seconds(ticket.category, ahead, desks, self.mean_service_s)
+        servers = sum(1 for d in desks if ticket.category in d.serves)
+        naive = same * self.mean_service_s[ticket.category] / servers if servers else None
+        return estimate, naive
+
+
+def simulate_day(arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
+                 mean_service_s: dict[str, float]) -> DayResult:
+    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, TidalAdvisor()).run()
+

@@ -1,0 +1,131 @@
+"""The simulator drives the live engine: conservation, determinism, same days for every policy, baselines."""
+
+import statistics
+
+import pytest
+
+from caller import model
+from caller.service import rules_from_hall
+from caller.simulation import simulator as simulator_module
+from caller.simulation.generator import NORMAL, SEASON, draw_fates, generate_day
+from caller.simulation.metrics import summarise
+from caller.simulation.policies import policies
+from caller.simulation.runner import OUT_OF_SEASON_DAY, generated, run_days
+from caller.simulation.simulator import simulate_day
+from caller.simulation.trace import Arrival, TraceError, read_trace, write_trace
+
+
+def test_a_generated_day_follows_the_sample_hall():
+    days = [generate_day(seed) for seed in range(20)]
+    per_day = statistics.fmean(len(d) for d in days)
+    assert 490 < per_day < 550  # 519 on average
+    tickets = [a for d in days for a in d]
+    assert abs(sum(a.category == "shebao" for a in tickets) / len(tickets) - 0.27) < 0.02
+    assert abs(sum(a.priority == "green" for a in tickets) / len(tickets) - 0.05) < 0.01
+    mean_service = statistics.fmean(a.service_s for a in tickets) / 60
+    assert 6.5 < mean_service < 7.4  # 6.94 min
+    assert all(0 <= a.arrival_s < 480 * 60 for a in tickets)
+    assert generate_day(3) == generate_day(3) and generate_day(3) != generate_day(4)
+
+
+def test_a_season_day_has_about_2_2_times_the_medical_insurance_tickets():
+    normal = sum(sum(a.category == "yibao" for a in generate_day(s)) for s in range(10))
+    season = sum(sum(a.category == "yibao" for a in generate_day(s, SEASON)) for s in range(10))
+    assert 1.9 < season / normal < 2.5
+    assert 620 < statistics.fmean(len(generate_day(s, SEASON)) for s in range(10)) < 710
+
+
+def test_every_citizen_is_served_or_left_and_no_window_holds_two(hall):
+    arrivals = generate_day(5)
+    fates = draw_fates(5, arrivals)
+    for policy in policies(hall, rules_from_hall(hall), OUT_OF_SEASON_DAY).values():
+        result = simulate_day(arrivals, fates, policy, rules_from_hall(hall), {c.id: c.service_minutes * 60 for c in hall.categories})
+        assert len(result.tickets) == len(arrivals)
+        called = sum(t.first_call_s is not None for t in result.tickets)
+        left = sum(t.abandoned for t in result.tickets)
+        assert called + left == len(arrivals), policy.name
+        assert all(t.first_call_s >= t.arrival_s for t in result.tickets if t.first_call_s is not None)
+        per_window: dict[int, list[float]] = {}
+        for t, window, _number in result.calls:
+            per_window.setdefault(window, []).append(t)
+        shortest = min(min(a.service_s for a in arrivals), simulator_module.NO_SHOW_COST_S)
+        for times in per_window.values():  # a window calls again only after its citizen has left
+            assert all(b - a >= shortest - 1e-6 for a, b in zip(times, times[1:]))
+        assert all(0 <= u <= 1.0 for u in result.utilisation.values())
+
+
+def test_the_simulator_moves_tickets_only_through_the_engine(hall, monkeypatch):
+    """Counting calls into caller.model shows the simulator uses the live transitions, not its own."""
+    counts = {"call": 0, "finish": 0, "issue": 0}
+    for name in counts:
+        original = getattr(model, name)
+
+        def counting(*args, _original=original, _name=name, **kwargs):
+            counts[_name] += 1
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(simulator_module.model, name, counting)
+    arrivals = generate_day(2)
+    policy = policies(hall, rules_from_hall(hall), OUT_OF_SEASON_DAY)["ours"]
+    result = simulate_day(arrivals, draw_fates(2, arrivals), policy, rules_from_hall(hall), {c.id: 300.0 for c in hall.categories})
+    assert counts["issue"] == len(arrivals)
+    assert counts["call"] == len(result.calls)
+    assert counts["finish"] > 0.8 * len(arrivals)
+
+
+def test_every_policy_meets_the_same_arrivals_and_fates(hall):
+    seeds = [11, 12]
+    days = [generate_day(s) for s in seeds]
+    results = run_days(hall, days, seeds, ["fifo", "ours"])
+    for fifo_day, ours_day, arrivals in zip(results["fifo"], results["ours"], days, strict=True):
+        assert [t.arrival_s for t in fifo_day.tickets] == [a.arrival_s for a in arrivals]
+        assert [t.arrival_s for t in ours_day.tickets] == [a.arrival_s for a in arrivals]
+
+
+def test_the_dedicated_baseline_lands_near_the_study_and_the_reform_beats_it(hall):
+    figures = generated(hall, days=8, seed=100, season=False, names=["dedicated", "fifo", "ours", "pooled"])
+    assert 7.0 < figures["dedicated"]["mean_min"] < 10.5  # the study: 8.8 min
+    assert figures["ours"]["mean_min"] < figures["dedicated"]["mean_min"] / 2
+    assert figures["pooled"]["mean_min"] <= figures["ours"]["mean_min"]
+
+
+def test_green_channel_and_appointments_wait_less_under_our_policy(hall):
+    figures = generated(hall, days=6, seed=200, season=False, names=["fifo", "ours"])
+    ours, fifo = figures["ours"]["by_priority"], figures["fifo"]["by_priority"]
+    assert ours["green"]["mean_min"] < ours["normal"]["mean_min"]
+    assert ours["green"]["mean_min"] < fifo["green"]["mean_min"]
+
+
+def test_the_tidal_window_opens_when_the_queue_builds(hall):
+    figures = generated(hall, days=6, seed=300, season=False, names=["ours", "ours+tidal"])
+    assert figures["ours+tidal"]["tidal_openings_per_day"] > 0
+    assert figures["ours+tidal"]["mean_min"] < figures["ours"]["mean_min"]
+    assert figures["ours"]["tidal_openings_per_day"] == 0
+
+
+def test_a_trace_round_trips_and_bad_rows_are_named(tmp_path, hall):
+    arrivals = generate_day(9)[:50]
+    path = tmp_path / "day.csv"
+    write_trace(path, arrivals)
+    back = read_trace(path, [c.id for c in hall.categories])
+    assert [(a.category, a.priority) for a in back] == [(a.category, a.priority) for a in arrivals]
+    assert all(abs(a.arrival_s - b.arrival_s) < 0.06 for a, b in zip(arrivals, back, strict=True))
+    path.write_text(
+        "arrival_s,category,priority,service_s,patience_s\n10,shebao,normal,300,\n5,mars,vip,300,60\nx,shebao,normal,1,1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TraceError) as err:
+        read_trace(path, [c.id for c in hall.categories])
+    message = str(err.value)
+    assert "line 3: unknown category 'mars'" in message and "line 3: priority" in message
+    assert "line 3: rows must be in arrival order" in message and "line 4:" in message
+
+
+def test_metrics_count_waits_and_abandonment(hall):
+    arrivals = [Arrival(0, "gongzhang", "normal", 600, None), Arrival(1, "gongzhang", "normal", 600, 30)]
+    fates = draw_fates(1, arrivals, NORMAL)
+    fates = [f.__class__(False, None, None, 0.0) for f in fates]
+    policy = policies(hall, rules_from_hall(hall), OUT_OF_SEASON_DAY)["dedicated"]  # one 公章 window
+    summary = summarise([simulate_day(arrivals, fates, policy, rules_from_hall(hall), {"gongzhang": 240.0})])
+    assert summary["abandonment"] == 0.5  # the second citizen gave up after 30 s behind a 10-minute service
+    assert summary["by_category"]["gongzhang"]["n"] == 1
