@@ -128,17 +128,28 @@ def run_simulate(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from caller.simulation.runner import format_table, generated
+    from caller.simulation.runner import format_table, generated, replayed
+    from caller.simulation.trace import TraceError, read_trace
 
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
     started = time.perf_counter()
-    summaries = generated(hall, args.days, args.seed, args.season, args.policy or DEFAULT_POLICIES)
+    names = args.policy or DEFAULT_POLICIES
+    try:
+        if args.trace:
+            trace = read_trace(args.trace, [c.id for c in hall.categories])
+            summaries = replayed(hall, trace, args.seed, names, args.season)
+        else:
+            summaries = generated(hall, args.days, args.seed, args.season, names)
+    except (TraceError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - started
     if args.json:
         print(json.dumps(summaries, indent=2, ensure_ascii=False))
     else:
         kind = "season" if args.season else "normal"
-        print(f"{args.days} generated {kind} days, seed {args.seed}, {elapsed:.1f} s")
+        what = f"trace {args.trace}" if args.trace else f"{args.days} generated {kind} days"
+        print(f"{what}, seed {args.seed}, {elapsed:.1f} s")
         print(format_table(summaries))
     return 0
 
@@ -186,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--season", action="store_true", help="医保 season: 医保 ×2.2, seasonal window open")
     simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
+    simulate.add_argument("--trace", type=Path, help="replay a recorded day: CSV arrival_s,category,priority,service_s,patience_s")
     simulate.add_argument("--json", action="store_true")
     simulate.set_defaults(func=run_simulate)
     return parser

@@ -101,6 +101,9 @@ def draw_fates(seed: int, arrivals: list[Arrival], profile: DayProfile = NORMAL)
         if not no_show and rng.random() < profile.transfer_p:
             others = [c for c in weights if c != arrival.category]
             transfer_to = rng.choices(others, [weights[c] for c in others])[0]
+        # a recorded day may hold categories the sample mix lacks: their second service is the first one's length
         transfer_service = service_time(rng, transfer_to) if transfer_to else 0.0
+        if arrival.category not in CATEGORY_MIX and transfer_to:
+            transfer_service = arrival.service_s
         fates.append(Fate(no_show, returns, transfer_to, transfer_service))
     return fates

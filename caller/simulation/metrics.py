@@ -52,7 +52,9 @@ def summarise(days: Iterable[DayResult], comprehensive: Sequence[int] = COMPREHE
         group = [d.utilisation[n] for n in comprehensive if n in d.utilisation]
         if len(group) > 1:
             spreads.append(max(group) - min(group))
-    out["comprehensive_spread_pp"] = round(100 * statistics.fmean(spreads), 2) if spreads else 0.0
+    out["comprehensive_spread_pp"] = round(100 * statistics.fmean(spreads), 2) if spreads else 0.0  # mean of days
+    group = [out["utilisation"][n] for n in comprehensive if n in out["utilisation"]]
+    out["comprehensive_spread_run_pp"] = round(100 * (max(group) - min(group)), 2) if len(group) > 1 else 0.0
     out["tidal_openings_per_day"] = round(statistics.fmean(d.tidal_openings for d in days), 2) if days else 0.0
     out["tidal_staff_min_per_day"] = round(statistics.fmean(d.tidal_staff_s for d in days) / 60, 1) if days else 0.0
     errors = [abs(t.estimate_s - (t.first_call_s - t.arrival_s)) for t in served if t.estimate_s is not None]

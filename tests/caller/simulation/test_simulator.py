@@ -129,3 +129,23 @@ def test_metrics_count_waits_and_abandonment(hall):
     summary = summarise([simulate_day(arrivals, fates, policy, rules_from_hall(hall), {"gongzhang": 240.0})])
     assert summary["abandonment"] == 0.5  # the second citizen gave up after 30 s behind a 10-minute service
     assert summary["by_category"]["gongzhang"]["n"] == 1
+
+
+def test_simulate_replays_a_trace_from_the_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "day.csv"
+    write_trace(path, generate_day(21))
+    run = subprocess.run(
+        [sys.executable, "-m", "caller.cli", "simulate", "--trace", str(path), "--policy", "fifo", "--policy", "ours"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "trace" in run.stdout and "\nfifo" in run.stdout and "\nours" in run.stdout
+    bad = subprocess.run(
+        [sys.executable, "-m", "caller.cli", "simulate", "--policy", "lottery"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert bad.returncode == 2 and "unknown policies ['lottery']" in bad.stderr
