@@ -51,6 +51,22 @@ class TicketRecord:
     transfer_wait_s: float | None = None
 
 
+@dataclass(frozen=True)
+class Action:
+    """One thing the simulated hall did, in order: enough to replay the day against the live service.
+
+    `ticket` is the simulator's ticket id (`t<arrival index>`); `value` is the category for issue and
+    transfer, the priority rides in `extra`.
+    """
+
+    at_s: float
+    kind: str  # issue, open, close, call, recall, no-show, return, transfer, finish, cancel
+    window: int | None = None
+    ticket: str | None = None
+    value: str | None = None
+    extra: str | None = None
+
+
 @dataclass
 class DayResult:
     policy: str
@@ -59,6 +75,7 @@ class DayResult:
     tidal_openings: int
     tidal_staff_s: float
     calls: list[tuple[float, int, str]] = field(default_factory=list)  # time, window, number
+    actions: list[Action] = field(default_factory=list)
 
     @property
     def waits_s(self) -> list[float]:
@@ -85,11 +102,16 @@ class DaySimulation:
         self.events: list[tuple[float, int, int, object]] = []
         self.seq = itertools.count()
         self.calls: list[tuple[float, int, str]] = []
+        self.actions: list[Action] = []
         self.tidal_openings = 0
         self.now_s = 0.0
 
     def _at(self, seconds: float) -> dt.datetime:
         return HALL_OPENS + dt.timedelta(seconds=seconds)
+
+    def _did(self, kind: str, window: int | None = None, ticket: str | None = None, value: str | None = None,
+             extra: str | None = None) -> None:
+        self.actions.append(Action(self.now_s, kind, window, ticket, value, extra))
 
     def _push(self, t: float, kind: int, payload: object) -> None:
         heapq.heappush(self.events, (t, next(self.seq), kind, payload))
@@ -98,6 +120,7 @@ class DaySimulation:
         for desk in self.desks:
             if not desk.spec.tidal:
                 model.open_window(desk.window, self._at(0))
+                self._did("open", desk.spec.number)
             else:
                 desk.opened_at = None
         for index, arrival in enumerate(self.arrivals):
@@ -125,7 +148,8 @@ class DaySimulation:
                 desk.open_s += end - desk.opened_at
             utilisation[desk.spec.number] = desk.busy_s / desk.open_s if desk.open_s else 0.0
         tidal_staff = sum(d.open_s for d in self.desks if d.spec.tidal)
-        return DayResult(self.policy.name, list(self.records.values()), utilisation, self.tidal_openings, tidal_staff, self.calls)
+        return DayResult(self.policy.name, list(self.records.values()), utilisation, self.tidal_openings, tidal_staff,
+                         self.calls, self.actions)
 
     def _day_over(self) -> bool:
         return not self.waiting and all(k != ARRIVE and k != RETURN for _, _, k, _ in self.events) and all(
@@ -138,6 +162,7 @@ class DaySimulation:
         prefix_count = self.counters[category] = self.counters.get(category, 0) + 1
         ticket, _ = model.issue(f"t{index}", f"{category}-{prefix_count:03d}", category, Priority(arrival.priority),
                                 HALL_OPENS.date(), self._at(arrival.arrival_s))
+        self._did("issue", ticket=ticket.id, value=category, extra=arrival.priority)
         estimate, naive = self._estimates(ticket)
         self.records[ticket.id] = TicketRecord(category, arrival.priority, arrival.arrival_s, estimate, naive)
         self.fate_of[ticket.id] = self.fates[index]
@@ -152,11 +177,13 @@ class DaySimulation:
         if ticket is None or record.first_call_s is not None:
             return  # patience only runs while first waiting
         model.cancel(ticket, self._at(self.now_s))
+        self._did("cancel", ticket=ticket_id)
         del self.waiting[ticket_id]
         record.abandoned = True
 
     def _return(self, ticket: Ticket) -> None:
         model.return_after_no_show(ticket, self._at(self.now_s), self.rules)
+        self._did("return", ticket=ticket.id)
         self.returned.add(ticket.id)
         self.waiting[ticket.id] = ticket
 
@@ -173,6 +200,7 @@ class DaySimulation:
             if chosen is None:
                 continue
             model.call(desk.window, chosen, now)
+            self._did("call", desk.spec.number, chosen.id)
             del self.waiting[chosen.id]
             self.calls.append((self.now_s, desk.spec.number, chosen.number))
             record = self.records[chosen.id]
@@ -194,19 +222,23 @@ class DaySimulation:
         if outcome == "no-show":
             for _ in range(self.rules.recalls_before_no_show):
                 model.recall(desk.window, ticket, now)
+                self._did("recall", desk.spec.number, ticket.id)
             model.no_show(desk.window, ticket, now, self.rules)
+            self._did("no-show", desk.spec.number, ticket.id)
             desk.busy_s += NO_SHOW_COST_S
             if fate.returns_after_s is not None:
                 self._push(self.now_s + fate.returns_after_s, RETURN, ticket)
         elif fate.transfer_to and ticket.transfers == 0:
             desk.busy_s += self.service_of[ticket.id]
             model.transfer(desk.window, ticket, fate.transfer_to, now)
+            self._did("transfer", desk.spec.number, ticket.id, fate.transfer_to)
             self.service_of[ticket.id] = fate.transfer_service_s
             self.transferred_at[ticket.id] = self.now_s
             self.waiting[ticket.id] = ticket
         else:
             desk.busy_s += self.service_of[ticket.id]
             model.finish(desk.window, ticket, now)
+            self._did("finish", desk.spec.number, ticket.id)
         desk.idle_since = self.now_s
         if desk.spec.tidal and self.tidal is not None and not self.tidal.is_open and desk.window.state is WindowState.OPEN:
             self._close_tidal(desk)
@@ -228,6 +260,7 @@ class DaySimulation:
                 continue
             if advice is TidalAdvice.OPEN and desk.window.state is WindowState.CLOSED:
                 model.open_window(desk.window, self._at(self.now_s))
+                self._did("open", desk.spec.number)
                 desk.opened_at = self.now_s
                 desk.idle_since = self.now_s
                 self.tidal_openings += 1
@@ -237,6 +270,7 @@ class DaySimulation:
 
     def _close_tidal(self, desk: _Desk) -> None:
         model.close_window(desk.window, self._at(self.now_s))
+        self._did("close", desk.spec.number)
         desk.open_s += self.now_s - desk.opened_at
         desk.opened_at = None
 
