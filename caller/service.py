@@ -254,7 +254,18 @@ class QueueService:
         return self._on_held(number, ticket_id, lambda w, t, now: model.transfer(w, t, to_category, now))
 
     def open(self, number: int) -> WindowView:
-        return self._on_window(number, model.open_window)
+        """登录. A seasonal (候鸟) window opens only within its dates in the hall file."""
+        spec = self.window_spec(number)
+
+        def open_in_season(window: Window, now: dt.datetime) -> list[model.Event]:
+            if not self.hall.window_in_season(spec, self.hall.service_day(now)):
+                seasons = "、".join(f"{s.from_}–{s.to}" for s in spec.seasons)
+                raise QueueError(
+                    "out_of_season", f"{spec.name}仅在 {seasons} 开放 / a seasonal window opens only in its season"
+                )
+            return model.open_window(window, now)
+
+        return self._on_window(number, open_in_season)
 
     def close(self, number: int) -> WindowView:
         return self._on_window(number, model.close_window)

@@ -83,8 +83,23 @@ def window(number: int, bases: list[str], token: str, ledger: Ledger, stop: floa
             ledger.error(f"{path}-no-answer")
             return None
 
-    def reconcile() -> None:
-        """After a lost answer: read the window back and finish what it holds."""
+    def refresh(ticket_id: str) -> None:
+        """Read back a ticket whose last request got no answer: the request may have gone through."""
+        while time.monotonic() < stop + 30:
+            try:
+                r = requests.get(f"{bases[next(turn) % len(bases)]}/api/v1/tickets/{ticket_id}", timeout=10)
+            except requests.RequestException:
+                time.sleep(0.05)
+                continue
+            if r.status_code == 200:
+                ledger.saw(r.json())
+                return
+            time.sleep(0.05)
+
+    def reconcile(pending: str | None = None) -> None:
+        """After a lost answer: read back the ticket acted on, then the window, and finish what it holds."""
+        if pending is not None:
+            refresh(pending)
         while time.monotonic() < stop + 30:
             try:
                 r = requests.get(f"{bases[next(turn) % len(bases)]}/api/v1/windows/{number}", headers=headers, timeout=10)
@@ -106,6 +121,7 @@ def window(number: int, bases: list[str], token: str, ledger: Ledger, stop: floa
             if done is not None and done.status_code == 200:
                 ledger.saw(done.json()["ticket"])
                 return
+            refresh(held["id"])
 
     while post("open") is None and time.monotonic() < stop:
         time.sleep(0.05)
@@ -127,7 +143,7 @@ def window(number: int, bases: list[str], token: str, ledger: Ledger, stop: floa
         if f is not None and f.status_code == 200:
             ledger.saw(f.json()["ticket"])
         else:
-            reconcile()
+            reconcile(pending=ticket["id"])
     reconcile()
 
 

@@ -255,3 +255,13 @@ def test_a_green_ticket_behind_a_long_queue_is_still_called_first(service, clock
     assert service.call_next(7).ticket.id == green.id
     service.finish(7)
     assert service.call_next(7).ticket.number == "A001"
+
+
+def test_a_seasonal_window_opens_only_in_its_season(service, clock):
+    assert service.open(13).window.state is WindowState.OPEN  # 23 November: in the 医保 season (Sep–Dec)
+    service.close(13)
+    clock.set(dt.datetime(2027, 3, 15, 1, 0, tzinfo=dt.timezone.utc))  # a Monday in March
+    with pytest.raises(QueueError) as err:
+        service.open(13)
+    assert err.value.code == "out_of_season" and "09-01–12-31" in err.value.message
+    assert service.open(1).window.state is WindowState.OPEN
