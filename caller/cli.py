@@ -128,7 +128,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     import json
     import time
 
-    from caller.simulation.runner import format_table, generated, replayed
+    from caller.simulation.metrics import summarise
+    from caller.simulation.runner import format_table, generated_days, replayed
     from caller.simulation.trace import TraceError, read_trace
 
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
@@ -139,11 +140,17 @@ def run_simulate(args: argparse.Namespace) -> int:
             trace = read_trace(args.trace, [c.id for c in hall.categories])
             summaries = replayed(hall, trace, args.seed, names, args.season)
         else:
-            summaries = generated(hall, args.days, args.seed, args.season, names)
+            days = generated_days(hall, args.days, args.seed, args.season, names)
+            summaries = {name: summarise(results) for name, results in days.items()}
     except (TraceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - started
+    if args.plot and not args.trace:
+        from caller.simulation.plot import plot_waits
+
+        kind = "season" if args.season else "normal"
+        plot_waits(days, args.plot, f"hall {hall.hall.id!r}: {args.days} generated {kind} days, seed {args.seed}")
     if args.json:
         print(json.dumps(summaries, indent=2, ensure_ascii=False))
     else:
@@ -199,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
     simulate.add_argument("--trace", type=Path, help="replay a recorded day: CSV arrival_s,category,priority,service_s,patience_s")
     simulate.add_argument("--json", action="store_true")
+    simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
     return parser
 

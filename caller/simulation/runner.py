@@ -40,11 +40,15 @@ def run_days(
     return results
 
 
-def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str]) -> dict[str, dict]:
+def generated_days(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str]) -> dict[str, list[DayResult]]:
     profile = SEASON if season else NORMAL
     seeds = [seed + i for i in range(days)]
     arrivals = [generate_day(s, profile) for s in seeds]
-    return {name: summarise(results) for name, results in run_days(hall, arrivals, seeds, names, profile, season).items()}
+    return run_days(hall, arrivals, seeds, names, profile, season)
+
+
+def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str]) -> dict[str, dict]:
+    return {name: summarise(results) for name, results in generated_days(hall, days, seed, season, names).items()}
 
 
 def replayed(hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False) -> dict[str, dict]:

@@ -149,3 +149,16 @@ def test_simulate_replays_a_trace_from_the_command_line(tmp_path):
         [sys.executable, "-m", "caller.cli", "simulate", "--policy", "lottery"], capture_output=True, text=True, cwd=ROOT
     )
     assert bad.returncode == 2 and "unknown policies ['lottery']" in bad.stderr
+
+
+def test_the_plot_shows_each_policy_over_the_day(hall, tmp_path):
+    from caller.simulation.plot import plot_waits, waits_by_arrival_slot
+    from caller.simulation.runner import generated_days
+
+    days = generated_days(hall, days=2, seed=7, season=False, names=["dedicated", "ours"])
+    dedicated, ours = waits_by_arrival_slot(days["dedicated"]), waits_by_arrival_slot(days["ours"])
+    assert len(dedicated) == 32  # 15-minute slots from 08:30 to 16:30
+    assert max(w for _, w in dedicated) > max(w for _, w in ours)
+    path = tmp_path / "waits.png"
+    plot_waits(days, path, "test")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
