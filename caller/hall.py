@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from caller.tidal import TidalRule
+
 ALL_CATEGORIES = "*"
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -81,6 +83,18 @@ class QueueRules(_Strict):
     max_ticket_number: int = Field(default=999, ge=9, le=9999)
 
 
+class TidalConfig(_Strict):
+    """When the caller advises opening and closing tidal windows, and whether it does so itself."""
+
+    open_above_minutes: float = Field(default=12, gt=0, le=240)
+    close_below_minutes: float = Field(default=4, ge=0, le=240)
+    close_after_minutes: float = Field(default=10, ge=0, le=240)
+    automatic: bool = False  # open/close the window itself instead of only advising the counter
+
+    def rule(self) -> TidalRule:
+        return TidalRule(self.open_above_minutes * 60, self.close_below_minutes * 60, self.close_after_minutes * 60)
+
+
 class PriorityClass(_Strict):
     name: str
     head_start_minutes: float = Field(ge=0, le=240)
@@ -141,6 +155,7 @@ class Hall(_Strict):
     hours: Hours
     self_service: SelfService = Field(default_factory=SelfService)
     queue: QueueRules = Field(default_factory=QueueRules)
+    tidal: TidalConfig = Field(default_factory=TidalConfig)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]
@@ -304,6 +319,10 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
             problems.append(ConfigProblem(f"hours.{later}", f"must be after hours.{earlier}"))
     if times["issue_until"] and times["close"] and times["issue_until"] > times["close"]:
         problems.append(ConfigProblem("hours.issue_until", "issuing must stop by hours.close"))
+    tidal = raw.get("tidal") if isinstance(raw.get("tidal"), dict) else {}
+    low, high = tidal.get("close_below_minutes", 4), tidal.get("open_above_minutes", 12)
+    if isinstance(low, int | float) and isinstance(high, int | float) and low >= high:
+        problems.append(ConfigProblem("tidal.close_below_minutes", "must be below tidal.open_above_minutes"))
     if bool(hours.get("lunch_start")) != bool(hours.get("lunch_end")):
         problems.append(ConfigProblem("hours.lunch_end", "give both lunch_start and lunch_end, or neither"))
     return problems

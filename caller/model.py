@@ -51,6 +51,7 @@ class EventType(StrEnum):
     WINDOW_CLOSED = "window-closed"
     WINDOW_PAUSED = "window-paused"
     WINDOW_RESUMED = "window-resumed"
+    TIDAL_ADVICE = "tidal-advice"
 
 
 class QueueError(Exception):

@@ -16,12 +16,13 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller import model
-from caller.hall import Hall, WindowSpec
+from caller.hall import Hall, WindowKind, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
-from caller.model import Priority, QueueError, QueueRules, Ticket, Window
+from caller.model import EventType, Priority, QueueError, QueueRules, Ticket, Window, WindowState
 from caller.policy import CallingPolicy, OldestWithHeadStart
 from caller.storage.database import Database
 from caller.standing import CategoryView, Standing, TicketView
+from caller.tidal import TidalAdvice
 from caller.storage.repository import Personal, Repository, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class WindowView:
     window: Window
     ticket: Ticket | None
     personal: Personal | None = None
+    advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,56 @@ class QueueService:
     def cancel(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, model.cancel)
 
+    def check_tidal(self) -> list[WindowView]:
+        """Apply the hall's tidal rule now: record advice changes as events; open or close in automatic mode.
+
+        Any caller process may run this; the rule's state lives on the window rows, so they agree.
+        """
+        config = self.hall.tidal
+        rule = config.rule()
+        tidal = [spec for spec in self.hall.windows if spec.kind is WindowKind.TIDAL]
+
+        def work(repo: Repository, now: dt.datetime) -> list[WindowView]:
+            pressure = self.standing.pressure_s(repo, now)
+            views = []
+            for spec in tidal:
+                window = self._locked_window(repo, spec.number)
+                advice_before, calm_since = repo.tidal_state(spec.number)
+                advice, calm = rule.advise(
+                    window.state is not WindowState.CLOSED,
+                    calm_since.timestamp() if calm_since else None,
+                    now.timestamp(),
+                    pressure,
+                )
+                events: list[model.Event] = []
+                if config.automatic and advice is TidalAdvice.OPEN and window.state is WindowState.CLOSED:
+                    events += model.open_window(window, now)
+                    advice, calm = None, None  # done, nothing left to advise
+                elif config.automatic and advice is TidalAdvice.CLOSE and window.ticket_id is None:
+                    events += model.close_window(window, now)
+                    advice, calm = None, None
+                if events and not repo.update_window(window):
+                    raise _Conflict
+                advice_value = advice.value if advice else None
+                if advice_value != advice_before:
+                    events.append(
+                        model.Event(
+                            EventType.TIDAL_ADVICE,
+                            now,
+                            window=spec.number,
+                            data={"advice": advice_value or "none", "pressure_s": round(pressure)},
+                        )
+                    )
+                repo.set_tidal_state(
+                    spec.number, advice_value, dt.datetime.fromtimestamp(calm, dt.timezone.utc) if calm else None
+                )
+                if events:
+                    self._record(repo, events, now)
+                views.append(WindowView(spec, window, None, advice=advice_value))
+            return views
+
+        return self._write(work) if tidal else []
+
     def _on_ticket(self, ticket_id: str, action: Callable[[Ticket, dt.datetime], list[model.Event]]) -> TicketView:
         def work(repo: Repository, now: dt.datetime) -> Ticket:
             ticket = self._ticket_or_404(repo, ticket_id)
@@ -357,7 +409,7 @@ class QueueService:
             window = repo.window(number) or Window(number)
             held = repo.ticket(window.ticket_id) if window.ticket_id else None
             personal = repo.personal(held.id) if held and with_personal else None
-            return WindowView(spec, window, held, personal)
+            return WindowView(spec, window, held, personal, advice=repo.tidal_state(number)[0])
 
         return self._read(work)
 
@@ -368,10 +420,12 @@ class QueueService:
             last_event_id = repo.last_event_id()
             held = {t.id: t for t in repo.held_tickets(self.hall.service_day(now))}
             windows = {w.number: w for w in repo.windows()}
+            advice = repo.advice_by_window()
             views = []
             for spec in self.hall.windows:
                 window = windows.get(spec.number, Window(spec.number))
-                views.append(WindowView(spec, window, held.get(window.ticket_id) if window.ticket_id else None))
+                ticket = held.get(window.ticket_id) if window.ticket_id else None
+                views.append(WindowView(spec, window, ticket, advice=advice.get(spec.number)))
             return QueueSnapshot(self.standing.categories(repo, now), views, last_event_id)
 
         return self._read(work)

@@ -19,3 +19,4 @@ class CallerSettings(BaseSettings):
     event_poll_s: float = Field(default=0.05, gt=0, le=5)  # how often other processes' events are looked for
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)
     sse_ping_s: float = Field(default=10, gt=0)
+    tidal_check_s: float = Field(default=60, gt=0)  # how often the tidal rule looks at the queue

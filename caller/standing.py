@@ -61,6 +61,13 @@ class Standing:
             for c in self.hall.categories
         ]
 
+    def pressure_s(self, repo: Repository, now: dt.datetime) -> float:
+        """What the tidal rule watches: the oldest waiting ticket's age or a newcomer's longest estimated wait."""
+        oldest = repo.oldest_waiting(self.hall.service_day(now))
+        age = (now - oldest).total_seconds() if oldest else 0.0
+        waits = [c.estimated_wait_s or 0 for c in self.categories(repo, now) if c.waiting]
+        return max([age, *waits])
+
     def _desks(self, repo: Repository, now: dt.datetime) -> _Desks:
         by_number = {w.number: w for w in repo.windows()}
         desks = []

@@ -11,34 +11,45 @@ class TidalAdvice(StrEnum):
     CLOSE = "close"  # after the citizen being served
 
 
-@dataclass
-class TidalAdvisor:
+@dataclass(frozen=True)
+class TidalRule:
     """Advise opening past `open_above_s` of pressure; closing once it stayed under `close_below_s` for `close_after_s`.
 
     Pressure is what the caller watches: the larger of the oldest waiting ticket's age and the estimated wait
-    of a ticket issued now. The gap between the thresholds and the hold time keep it from flapping.
+    of a ticket issued now. The gap between the thresholds and the hold time keep the advice from flapping.
+    The rule is pure: the only state, when the calm began, is handed in and returned.
     """
 
     open_above_s: float = 12 * 60
     close_below_s: float = 4 * 60
     close_after_s: float = 10 * 60
+
+    def advise(
+        self, is_open: bool, calm_since_s: float | None, now_s: float, pressure_s: float
+    ) -> tuple[TidalAdvice | None, float | None]:
+        """The advice for a window that is (or is not) open now, and the new start of the calm."""
+        if not is_open:
+            return (TidalAdvice.OPEN if pressure_s > self.open_above_s else None), None
+        if pressure_s >= self.close_below_s:
+            return None, None
+        calm_since_s = now_s if calm_since_s is None else calm_since_s
+        if now_s - calm_since_s >= self.close_after_s:
+            return TidalAdvice.CLOSE, calm_since_s
+        return None, calm_since_s
+
+
+@dataclass
+class TidalAdvisor:
+    """A TidalRule with its state kept here, for a single observer such as the simulator."""
+
+    rule: TidalRule = TidalRule()
     is_open: bool = False
-    _calm_since: float | None = None
+    calm_since_s: float | None = None
 
     def observe(self, now_s: float, pressure_s: float) -> TidalAdvice | None:
-        if not self.is_open:
-            if pressure_s > self.open_above_s:
-                self.is_open = True
-                self._calm_since = None
-                return TidalAdvice.OPEN
-            return None
-        if pressure_s >= self.close_below_s:
-            self._calm_since = None
-            return None
-        if self._calm_since is None:
-            self._calm_since = now_s
-        if now_s - self._calm_since >= self.close_after_s:
-            self.is_open = False
-            self._calm_since = None
-            return TidalAdvice.CLOSE
-        return None
+        advice, self.calm_since_s = self.rule.advise(self.is_open, self.calm_since_s, now_s, pressure_s)
+        if advice is TidalAdvice.OPEN:
+            self.is_open = True
+        elif advice is TidalAdvice.CLOSE:
+            self.is_open, self.calm_since_s = False, None
+        return advice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -109,12 +110,23 @@ def create_app(
     hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s)
     service.on_commit = hub.poke
 
+    async def watch_tides() -> None:
+        """Apply the tidal rule every `tidal_check_s`; a database hiccup only skips one check."""
+        while True:
+            await asyncio.sleep(settings.tidal_check_s)
+            try:
+                await asyncio.to_thread(service.check_tidal)
+            except Exception:  # noqa: BLE001
+                log.exception("tidal check failed")
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
+        tides = asyncio.create_task(watch_tides(), name="tidal-rule")
         try:
             yield
         finally:
+            tides.cancel()
             await hub.stop()
             engine.dispose()
 

@@ -65,6 +65,9 @@ class WindowOut(BaseModel):
     state: str
     ticket: TicketOut | None
     personal: PersonalOut | None = None
+    tidal_advice: Literal["open", "close"] | None = Field(
+        default=None, description="tidal windows: the caller advises opening it, or closing it after the current citizen"
+    )
 
 
 class CallOut(BaseModel):
@@ -144,6 +147,7 @@ def window_out(hall: Hall, view: WindowView, held_only: bool = True) -> WindowOu
         state=view.window.state.value,
         ticket=ticket_out(hall, TicketView(held, None, None)) if held else None,
         personal=personal,
+        tidal_advice=view.advice,
     )
 
 

@@ -36,7 +36,7 @@ def run_days(
     for seed, arrivals in zip(seeds, days, strict=True):
         fates = draw_fates(seed, arrivals, profile)
         for name in names:
-            results[name].append(simulate_day(arrivals, fates, available[name], rules, mean))
+            results[name].append(simulate_day(arrivals, fates, available[name], rules, mean, hall.tidal.rule()))
     return results
 
 

@@ -18,7 +18,7 @@ from caller.model import Priority, QueueRules, Ticket, Window, WindowState
 from caller.simulation.generator import Fate
 from caller.simulation.policies import SimPolicy, SimWindowSpec
 from caller.simulation.trace import Arrival
-from caller.tidal import TidalAdvice, TidalAdvisor
+from caller.tidal import TidalAdvice, TidalAdvisor, TidalRule
 
 HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai, a Monday
 TIDAL_CHECK_S = 60.0
@@ -298,6 +298,6 @@ class DaySimulation:
 
 
 def simulate_day(arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
-                 mean_service_s: dict[str, float]) -> DayResult:
-    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, TidalAdvisor()).run()
+                 mean_service_s: dict[str, float], tidal_rule: TidalRule | None = None) -> DayResult:
+    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, TidalAdvisor(tidal_rule or TidalRule())).run()
 

@@ -252,6 +252,33 @@ class Repository:
                 .on_conflict_do_nothing()
             )
 
+    def tidal_state(self, number: int) -> tuple[str | None, dt.datetime | None]:
+        """The advice in force for a tidal window and since when the queue has been calm."""
+        row = self.conn.execute(
+            select(t.windows.c.advice, t.windows.c.calm_since).where(
+                t.windows.c.hall == self.hall, t.windows.c.number == number
+            )
+        ).first()
+        return (row.advice, row.calm_since) if row else (None, None)
+
+    def set_tidal_state(self, number: int, advice: str | None, calm_since: dt.datetime | None) -> None:
+        self.conn.execute(
+            update(t.windows)
+            .where(t.windows.c.hall == self.hall, t.windows.c.number == number)
+            .values(advice=advice, calm_since=calm_since)
+        )
+
+    def advice_by_window(self) -> dict[int, str]:
+        rows = self.conn.execute(
+            select(t.windows.c.number, t.windows.c.advice).where(
+                t.windows.c.hall == self.hall, t.windows.c.advice.is_not(None)
+            )
+        )
+        return {number: advice for number, advice in rows}
+
+    def oldest_waiting(self, day: dt.date) -> dt.datetime | None:
+        return self.conn.execute(select(func.min(t.tickets.c.queued_at)).where(self._waiting(day))).scalar()
+
     def update_window(self, window: Window) -> bool:
         result = self.conn.execute(
             update(t.windows)

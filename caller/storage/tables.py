@@ -98,6 +98,9 @@ windows = Table(
     Column("ticket_id", String(24), nullable=True),
     Column("state_since", UtcDateTime),
     Column("version", Integer, nullable=False, default=0),
+    # tidal windows: the advice in force (open / close) and since when the queue has been calm
+    Column("advice", String(8)),
+    Column("calm_since", UtcDateTime),
 )
 
 events = Table(

@@ -265,3 +265,52 @@ def test_a_seasonal_window_opens_only_in_its_season(service, clock):
         service.open(13)
     assert err.value.code == "out_of_season" and "09-01–12-31" in err.value.message
     assert service.open(1).window.state is WindowState.OPEN
+
+
+def tidal_events(service):
+    return [(e.window, e.data["advice"]) for e in service.events_after(0) if e.type == "tidal-advice"]
+
+
+def test_the_tidal_window_is_advised_open_when_a_ticket_waits_too_long_and_closed_after_the_calm(service, clock):
+    ticket = issue(service).ticket
+    service.check_tidal()
+    assert tidal_events(service) == []
+    clock.advance(minutes=13)  # nobody has logged in: the ticket is 13 minutes old
+    service.check_tidal()
+    service.check_tidal()  # the same advice is not repeated
+    assert tidal_events(service) == [(12, "open")]
+    assert {w.spec.number: w.advice for w in service.queue().windows}[12] == "open"
+    assert service.window_view(12).window.state is WindowState.CLOSED  # advice only: staff decide
+    service.open(12)
+    service.check_tidal()
+    assert tidal_events(service)[-1] == (12, "none")
+    assert service.call_next(12).ticket.id == ticket.id
+    service.finish(12)
+    for _ in range(3):  # calm: nothing waits; 10 minutes of it
+        service.check_tidal()
+        clock.advance(minutes=5)
+    assert tidal_events(service)[-1] == (12, "close")
+    assert service.window_view(12).advice == "close"
+
+
+def test_in_automatic_mode_the_caller_opens_and_closes_the_tidal_window_itself(hall, db_url, clock):
+    automatic = hall.model_copy(update={"tidal": hall.tidal.model_copy(update={"automatic": True})})
+    service = make_service(automatic, db_url, clock)
+    try:
+        issue(service)
+        clock.advance(minutes=13)
+        service.check_tidal()
+        assert service.window_view(12).window.state is WindowState.OPEN
+        assert service.call_next(12).ticket.number == "A001"
+        clock.advance(minutes=10)
+        service.check_tidal()  # calm, but the window still serves its citizen
+        clock.advance(minutes=11)
+        service.check_tidal()
+        assert service.window_view(12).window.state is WindowState.OPEN  # closes only after the citizen
+        service.finish(12)
+        service.check_tidal()
+        assert service.window_view(12).window.state is WindowState.CLOSED
+        kinds = [e.type for e in service.events_after(0) if e.window == 12]
+        assert kinds.count("window-opened") == 1 and kinds.count("window-closed") == 1
+    finally:
+        service.db.engine.dispose()

@@ -1,4 +1,4 @@
-from caller.tidal import TidalAdvice, TidalAdvisor
+from caller.tidal import TidalAdvice, TidalAdvisor, TidalRule
 
 
 def test_it_advises_opening_past_the_threshold_only_once():
@@ -29,3 +29,11 @@ def test_pressure_between_the_thresholds_neither_opens_nor_closes():
     for minute in range(0, 120):
         assert closed.observe(minute * 60, 8 * 60) is None
         assert opened.observe(minute * 60, 8 * 60) is None
+
+
+def test_the_rule_is_pure_and_keeps_advising_close_while_the_window_stays_open():
+    rule = TidalRule()
+    assert rule.advise(True, None, 100, 60) == (None, 100)
+    assert rule.advise(True, 100, 700, 60) == (TidalAdvice.CLOSE, 100)
+    assert rule.advise(True, 100, 800, 60) == (TidalAdvice.CLOSE, 100)  # still calm, still open: still advise
+    assert rule.advise(False, 100, 900, 60) == (None, None)
