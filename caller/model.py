@@ -278,6 +278,23 @@ def cancel(ticket: Ticket, now: dt.datetime) -> list[Event]:
     return [_ticket_event(EventType.TICKET_CANCELLED, ticket, now)]
 
 
+def end_of_day(ticket: Ticket, window: Window | None, now: dt.datetime) -> list[Event]:
+    """A ticket still live after its day: waiting ones are cancelled, a called one is a no-show, one being
+    served is finished; the window holding it is freed. Each event says `reason: day-end`."""
+    if ticket.status is TicketStatus.WAITING:
+        ticket.status, kind = TicketStatus.CANCELLED, EventType.TICKET_CANCELLED
+    elif ticket.status is TicketStatus.CALLED:
+        ticket.status, ticket.no_show_at, kind = TicketStatus.NO_SHOW, now, EventType.TICKET_NO_SHOW
+    elif ticket.status is TicketStatus.SERVING:
+        ticket.status, ticket.finished_at, kind = TicketStatus.DONE, now, EventType.TICKET_FINISHED
+    else:
+        raise QueueError("wrong_state", f"{ticket.number} 已结束 / the ticket is no longer live")
+    event = _ticket_event(kind, ticket, now, reason="day-end")
+    if window is not None and window.ticket_id == ticket.id:
+        window.ticket_id = None
+    return [event]
+
+
 def open_window(window: Window, now: dt.datetime) -> list[Event]:
     if window.state is not WindowState.CLOSED:
         raise QueueError("already_open", f"{window.number} 号窗口已登录 / window {window.number} is already open")

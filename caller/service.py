@@ -152,13 +152,15 @@ class QueueService:
         return spec
 
     def setup(self) -> None:
-        """Create missing window rows (closed); re-order today's queue under the configured head starts."""
+        """Create missing window rows (closed); re-order today's queue under the configured head starts;
+        settle what earlier days left live."""
 
         def work(repo: Repository, now: dt.datetime) -> None:
             repo.ensure_windows([w.number for w in self.hall.windows])
             repo.reorder_waiting(self.hall.service_day(now))
 
         self._write(work)
+        self.close_past_days()
 
     def issue(self, request: IssueRequest, idempotency_key: str | None = None) -> TicketView:
         category = self.hall.category(request.category)
@@ -329,6 +331,27 @@ class QueueService:
 
     def cancel(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, model.cancel)
+
+    def close_past_days(self) -> int:
+        """Settle tickets left live by earlier days and free their windows; returns how many. Idempotent."""
+
+        def work(repo: Repository, now: dt.datetime) -> int:
+            tickets = repo.live_before(self.hall.service_day(now))
+            for ticket in tickets:
+                window = self._locked_window(repo, ticket.window) if ticket.window is not None else None
+                events = model.end_of_day(ticket, window, now)
+                if not repo.update_ticket(ticket) or (window is not None and not repo.update_window(window)):
+                    raise _Conflict
+                self.db.serialise_events(repo.conn)
+                repo.add_events(events, ticket.service_day)  # the event belongs to the ticket's own day
+            return len(tickets)
+
+        settled = 0
+        while True:
+            batch = self._write(work)
+            settled += batch
+            if batch < 500:
+                return settled
 
     def check_tidal(self) -> list[WindowView]:
         """Apply the hall's tidal rule now: record advice changes as events; open or close in automatic mode.

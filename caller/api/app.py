@@ -111,13 +111,16 @@ def create_app(
     service.on_commit = hub.poke
 
     async def watch_tides() -> None:
-        """Apply the tidal rule every `tidal_check_s`; a database hiccup only skips one check."""
+        """Every `tidal_check_s`: apply the tidal rule and settle tickets left by earlier days.
+
+        A database hiccup only skips one round."""
         while True:
             await asyncio.sleep(settings.tidal_check_s)
-            try:
-                await asyncio.to_thread(service.check_tidal)
-            except Exception:  # noqa: BLE001
-                log.exception("tidal check failed")
+            for check in (service.check_tidal, service.close_past_days):
+                try:
+                    await asyncio.to_thread(check)
+                except Exception:  # noqa: BLE001
+                    log.exception("periodic check %s failed", check.__name__)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

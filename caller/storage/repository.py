@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from caller.model import Event, Priority, Ticket, TicketStatus, Window, WindowState
+from caller.model import LIVE_STATUSES, Event, Priority, Ticket, TicketStatus, Window, WindowState
 from caller.storage import tables as t
 
 
@@ -212,6 +212,20 @@ class Repository:
         """Recompute the effective queue time of waiting tickets (after the head starts were reconfigured)."""
         for ticket in self.waiting(day):
             self.conn.execute(update(t.tickets).where(t.tickets.c.pk == ticket.pk).values(order_at=self.order_of(ticket)))
+
+    def live_before(self, day: dt.date, limit: int = 500) -> list[Ticket]:
+        """Tickets of earlier days still waiting, called or being served."""
+        query = (
+            select(t.tickets)
+            .where(
+                t.tickets.c.hall == self.hall,
+                t.tickets.c.service_day < day,
+                t.tickets.c.status.in_([s.value for s in LIVE_STATUSES]),
+            )
+            .order_by(t.tickets.c.pk)
+            .limit(limit)
+        )
+        return [_ticket(row) for row in self.conn.execute(query)]
 
     def held_tickets(self, day: dt.date) -> list[Ticket]:
         query = select(t.tickets).where(

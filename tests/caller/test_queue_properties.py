@@ -84,6 +84,15 @@ def machine_for(hall, new_database):
         def time_passes(self, minutes):
             self.clock.advance(minutes=minutes)
 
+        @rule()
+        def a_night_passes(self):
+            self.clock.advance(days=1)
+            self.service.close_past_days()
+            with self.service.db.read() as conn:  # the sweep settled them: refresh what the machine knows
+                for row in conn.execute(select(tables.tickets.c.public_id, tables.tickets.c.status)):
+                    if row.public_id in self.issued:
+                        self.issued[row.public_id] = row.status
+
         def _rows(self):
             with self.service.db.read() as conn:
                 tickets = conn.execute(select(tables.tickets)).all()

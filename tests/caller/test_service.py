@@ -314,3 +314,30 @@ def test_in_automatic_mode_the_caller_opens_and_closes_the_tidal_window_itself(h
         assert kinds.count("window-opened") == 1 and kinds.count("window-closed") == 1
     finally:
         service.db.engine.dispose()
+
+
+def test_tickets_left_live_at_midnight_are_settled_and_their_windows_freed(service, clock):
+    issue(service)
+    issue(service)
+    waiting = issue(service).ticket  # A003: still waiting at midnight
+    service.open(1)
+    service.open(2)
+    called = service.call_next(1).ticket
+    serving = service.call_next(2).ticket
+    service.start(2)
+    clock.set(dt.datetime(2026, 11, 24, 0, 10, tzinfo=dt.timezone.utc))  # Tuesday 08:10
+    assert service.close_past_days() == 3
+    assert service.close_past_days() == 0  # idempotent
+    assert service.ticket(waiting.id).ticket.status is TicketStatus.CANCELLED
+    assert service.ticket(called.id).ticket.status is TicketStatus.NO_SHOW
+    assert service.ticket(serving.id).ticket.status is TicketStatus.DONE
+    clock.advance(minutes=25)
+    fresh = issue(service).ticket
+    assert service.call_next(1).ticket.id == fresh.id  # window 1 is free again
+    assert [e.type for e in service.events_after(0)] == ["ticket-issued", "ticket-called"]  # today's stream
+    with service.db.read() as conn:
+        day_end = conn.execute(
+            select(tables.events.c.type, tables.events.c.service_day).where(tables.events.c.data.like("%day-end%"))
+        ).all()
+    assert sorted(t for t, _ in day_end) == ["ticket-cancelled", "ticket-finished", "ticket-no-show"]
+    assert {d for _, d in day_end} == {dt.date(2026, 11, 23)}
