@@ -80,7 +80,9 @@ class SelfService(_Strict):
 class QueueRules(_Strict):
     recalls_before_no_show: int = Field(default=2, ge=0, le=10)
     no_show_return_minutes: int = Field(default=30, ge=0, le=480)
-    max_ticket_number: int = Field(default=999, ge=9, le=9999)
+    # 自动叫号: the caller itself calls a waiting ticket to an open, idle window (least flexible, longest idle
+    # first) whenever one is free, instead of waiting for the counter's 叫号
+    auto_call: bool = False
 
 
 class TidalConfig(_Strict):

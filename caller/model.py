@@ -113,7 +113,7 @@ class Window:
     number: int
     state: WindowState = WindowState.CLOSED
     ticket_id: str | None = None  # public id of the ticket it holds (called or serving)
-    state_since: dt.datetime | None = None
+    state_since: dt.datetime | None = None  # last change of state or of the ticket held: when idle, idle since
     version: int = 0
 
 
@@ -184,6 +184,7 @@ def call(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
     ticket.called_at = now
     ticket.recalls = 0
     window.ticket_id = ticket.id
+    window.state_since = now
     return [_ticket_event(EventType.TICKET_CALLED, ticket, now)]
 
 
@@ -211,6 +212,7 @@ def finish(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
     ticket.status = TicketStatus.DONE
     ticket.finished_at = now
     window.ticket_id = None
+    window.state_since = now
     return [_ticket_event(EventType.TICKET_FINISHED, ticket, now)]
 
 
@@ -226,6 +228,7 @@ def no_show(window: Window, ticket: Ticket, now: dt.datetime, rules: QueueRules)
     ticket.status = TicketStatus.NO_SHOW
     ticket.no_show_at = now
     window.ticket_id = None
+    window.state_since = now
     event = _ticket_event(EventType.TICKET_NO_SHOW, ticket, now, recalls=ticket.recalls)
     return [event]
 
@@ -261,6 +264,7 @@ def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime)
     ticket.called_at = ticket.started_at = None
     ticket.recalls = 0
     window.ticket_id = None
+    window.state_since = now
     return [
         Event(
             EventType.TICKET_TRANSFERRED,
@@ -292,6 +296,7 @@ def end_of_day(ticket: Ticket, window: Window | None, now: dt.datetime) -> list[
     event = _ticket_event(kind, ticket, now, reason="day-end")
     if window is not None and window.ticket_id == ticket.id:
         window.ticket_id = None
+        window.state_since = now
     return [event]
 
 

@@ -33,3 +33,10 @@ class OldestWithHeadStart:
     ) -> Ticket | None:
         eligible = [t for t in waiting if t.status is TicketStatus.WAITING and t.category in serves]
         return min(eligible, key=self.sort_key, default=None)
+
+
+def least_flexible_longest_idle(serves_count: int, idle_since: dt.datetime | float | None, number: int) -> tuple:
+    """Which idle window takes an arriving ticket first: the one serving the fewest categories, so the
+    flexible windows stay free for what only they can take; then the longest idle, so work spreads
+    evenly inside a group; then the lower number. Use it as a sort key."""
+    return (serves_count, idle_since if idle_since is not None else float("-inf"), number)

@@ -19,7 +19,7 @@ from caller import model
 from caller.hall import Hall, WindowKind, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.model import EventType, Priority, QueueError, QueueRules, Ticket, Window, WindowState
-from caller.policy import CallingPolicy, OldestWithHeadStart
+from caller.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
 from caller.storage.database import Database
 from caller.standing import CategoryView, Standing, TicketView
 from caller.tidal import TidalAdvice
@@ -77,6 +77,7 @@ class WindowView:
     ticket: Ticket | None
     personal: Personal | None = None
     advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
+    holding: Ticket | None = None  # the ticket the window holds now, when it is not `ticket` (自动叫号)
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,8 @@ class QueueService:
             if idempotency_key:
                 repo.remember_idempotency(idempotency_key, ticket.pk, fingerprint, now)
             self._record(repo, events, now)
-            return ticket, False
+            self._auto_call(repo, now)
+            return repo.ticket(ticket.id) or ticket, False
 
         ticket, replayed = self._write(work)
         # where it stands is read after the commit, so the writer lock is held only for the change itself
@@ -216,29 +218,55 @@ class QueueService:
 
     def call_next(self, number: int) -> WindowView:
         spec = self.window_spec(number)
-        serves = self.hall.serves(spec)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
             window = self._locked_window(repo, number)
             model.can_call(window)
-            skipped: set[int] = set()
-            day = self.hall.service_day(now)
-            while True:
-                waiting = [t for t in repo.queue_heads(day, serves) if t.pk not in skipped]
-                chosen = self.policy.choose(window, serves, waiting, now)
-                if chosen is None:
-                    return WindowView(spec, window, None)
-                trial = replace(window)
-                events = model.call(trial, chosen, now)
-                if repo.update_ticket(chosen):  # claimed: nobody else called it meanwhile
-                    break
-                skipped.add(chosen.pk)
-            if not repo.update_window(trial):
-                raise _Conflict
-            self._record(repo, events, now)
-            return WindowView(spec, trial, chosen, repo.personal(chosen.id))
+            claimed = self._claim_next(repo, spec, window, now)
+            if claimed is None:
+                return WindowView(spec, window, None)
+            window, chosen = claimed
+            return WindowView(spec, window, chosen, repo.personal(chosen.id))
 
         return self._write(work)
+
+    def _claim_next(
+        self, repo: Repository, spec: WindowSpec, window: Window, now: dt.datetime
+    ) -> tuple[Window, Ticket] | None:
+        """Call the policy's choice to a locked, callable window; None if nothing is eligible."""
+        serves = self.hall.serves(spec)
+        day = self.hall.service_day(now)
+        skipped: set[int] = set()
+        while True:
+            waiting = [t for t in repo.queue_heads(day, serves) if t.pk not in skipped]
+            chosen = self.policy.choose(window, serves, waiting, now)
+            if chosen is None:
+                return None
+            trial = replace(window)
+            events = model.call(trial, chosen, now)
+            if repo.update_ticket(chosen):  # claimed: nobody else called it meanwhile
+                break
+            skipped.add(chosen.pk)
+        if not repo.update_window(trial):
+            raise _Conflict
+        self._record(repo, events, now)
+        return trial, chosen
+
+    def _auto_call(self, repo: Repository, now: dt.datetime) -> None:
+        """自动叫号: call waiting tickets to open, idle windows — least flexible, then longest idle, first."""
+        if not self.hall.queue.auto_call:
+            return
+        windows = {w.number: w for w in repo.windows(for_update=True)}  # locked in number order
+        idle = [
+            (spec, windows[spec.number])
+            for spec in self.hall.windows
+            if spec.number in windows
+            and windows[spec.number].state is WindowState.OPEN
+            and windows[spec.number].ticket_id is None
+        ]
+        idle.sort(key=lambda sw: least_flexible_longest_idle(len(self.hall.serves(sw[0])), sw[1].state_since, sw[0].number))
+        for spec, window in idle:
+            self._claim_next(repo, spec, window, now)
 
     def recall(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self._on_held(number, ticket_id, model.recall)
@@ -297,8 +325,10 @@ class QueueService:
             if not repo.update_window(window):
                 raise _Conflict
             self._record(repo, events, now)
+            self._auto_call(repo, now)
+            window = repo.window(number) or window
             held = repo.ticket(window.ticket_id) if window.ticket_id else None
-            return WindowView(spec, window, held)
+            return WindowView(spec, window, held, repo.personal(held.id) if held else None)
 
         return self._write(work)
 
@@ -322,7 +352,11 @@ class QueueService:
             if not repo.update_ticket(ticket) or not repo.update_window(window):
                 raise _Conflict
             self._record(repo, events, now)
-            return WindowView(spec, window, ticket, repo.personal(ticket.id))
+            self._auto_call(repo, now)
+            ticket = repo.ticket(ticket.id) or ticket  # a transferred ticket may have been called on at once
+            window = repo.window(number) or window
+            next_one = repo.ticket(window.ticket_id) if window.ticket_id not in (None, ticket.id) else None
+            return WindowView(spec, window, ticket, repo.personal(ticket.id), holding=next_one)
 
         return self._write(work)
 
@@ -410,7 +444,8 @@ class QueueService:
             if not repo.update_ticket(ticket):
                 raise _Conflict
             self._record(repo, events, now)
-            return ticket
+            self._auto_call(repo, now)
+            return repo.ticket(ticket.id) or ticket
 
         ticket = self._write(work)
         return self._read(lambda repo, now: self.standing.ticket(repo, ticket, now))

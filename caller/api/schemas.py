@@ -136,8 +136,10 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
 
 def window_out(hall: Hall, view: WindowView, held_only: bool = True) -> WindowOut:
     held = view.ticket if view.ticket and (not held_only or view.window.ticket_id == view.ticket.id) else None
+    if view.holding is not None:
+        held = view.holding
     personal = None
-    if held and view.personal is not None and (view.personal.name_masked or view.personal.id_masked):
+    if held is view.ticket and held and view.personal is not None and (view.personal.name_masked or view.personal.id_masked):
         personal = PersonalOut(name=view.personal.name_masked, id_number=view.personal.id_masked)
     return WindowOut(
         number=view.spec.number,

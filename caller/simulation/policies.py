@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from caller.hall import Hall, WindowKind
 from caller.model import QueueRules, Ticket, TicketStatus, Window
 from caller.policy import CallingPolicy, OldestWithHeadStart
+from caller.policy import least_flexible_longest_idle as window_priority
 
 PRIORITY_RANK = {"green": 0, "appointment": 1, "normal": 2}
 # today's department windows (sample-day.md): the same 11 staff, each on one category
@@ -53,8 +54,8 @@ def by_number(spec: SimWindowSpec, idle_since: float) -> tuple:
 
 
 def least_flexible_longest_idle(spec: SimWindowSpec, idle_since: float) -> tuple:
-    """The window that serves the fewest categories first, so flexible windows stay free; then the longest idle."""
-    return (len(spec.serves), idle_since, spec.number)
+    """The live service's rule (caller.policy), applied to a simulated window."""
+    return window_priority(len(spec.serves), idle_since, spec.number)
 
 
 @dataclass(frozen=True)

@@ -254,9 +254,11 @@ class Repository:
         row = self.conn.execute(query).first()
         return _window(row) if row else None
 
-    def windows(self) -> list[Window]:
-        rows = self.conn.execute(select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number))
-        return [_window(row) for row in rows]
+    def windows(self, *, for_update: bool = False) -> list[Window]:
+        query = select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number)
+        if for_update:
+            query = query.with_for_update()
+        return [_window(row) for row in self.conn.execute(query)]
 
     def ensure_windows(self, numbers: Sequence[int]) -> None:
         for number in numbers:

@@ -341,3 +341,47 @@ def test_tickets_left_live_at_midnight_are_settled_and_their_windows_freed(servi
         ).all()
     assert sorted(t for t, _ in day_end) == ["ticket-cancelled", "ticket-finished", "ticket-no-show"]
     assert {d for _, d in day_end} == {dt.date(2026, 11, 23)}
+
+
+@pytest.fixture
+def auto(hall, db_url, clock):
+    automatic = hall.model_copy(update={"queue": hall.queue.model_copy(update={"auto_call": True})})
+    service = make_service(automatic, db_url, clock)
+    yield service
+    service.db.engine.dispose()
+
+
+def test_auto_call_sends_an_arriving_ticket_to_the_least_flexible_idle_window(auto, clock):
+    auto.open(1)
+    auto.open(7)
+    first = issue(auto)  # 社保: windows 1 (serves all) and 7 (社保, 医保) are idle: 7 is less flexible
+    assert (first.ticket.status, first.ticket.window) == (TicketStatus.CALLED, 7)
+    assert issue(auto).ticket.window == 1
+    third = issue(auto, "zonghe").ticket
+    assert third.status is TicketStatus.WAITING  # 7 cannot take 综合 and 1 is busy
+    clock.advance(minutes=5)
+    after_7 = auto.finish(7)
+    assert after_7.ticket.status is TicketStatus.DONE and after_7.window.ticket_id is None
+    after_1 = auto.finish(1)  # window 1 is free: it takes the waiting 综合 ticket at once
+    assert after_1.holding.id == third.id and after_1.window.ticket_id == third.id
+    called = [(e.number, e.window) for e in auto.events_after(0) if e.type == "ticket-called"]
+    assert called == [("A001", 7), ("A002", 1), ("H001", 1)]
+
+
+def test_auto_call_prefers_the_longest_idle_of_equally_flexible_windows(auto, clock):
+    auto.open(3)
+    clock.advance(minutes=2)
+    auto.open(2)
+    assert issue(auto).ticket.window == 3  # idle two minutes longer than window 2
+    clock.advance(minutes=1)
+    auto.finish(3)
+    clock.advance(minutes=1)
+    assert issue(auto).ticket.window == 2  # now window 2 has been idle longer
+
+
+def test_auto_call_never_calls_to_a_paused_window(auto):
+    auto.open(1)
+    auto.pause(1)
+    assert issue(auto).ticket.status is TicketStatus.WAITING
+    resumed = auto.resume(1)
+    assert resumed.ticket is not None and resumed.ticket.number == "A001"
