@@ -5,42 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
-import random
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
-
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller import model
-from caller.hall import Hall, WindowKind, WindowSpec
+from caller.hall import Hall, WindowSpec
 from caller.identity import is_valid_id_number, mask_id_number, mask_name
-from caller.model import EventType, Priority, QueueError, QueueRules, Ticket, Window, WindowState
+from caller.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
 from caller.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
 from caller.storage.database import Database
+from caller.housekeeping import Housekeeping
+from caller.transactions import Conflict, Transactions
 from caller.standing import CategoryView, Standing, TicketView
-from caller.tidal import TidalAdvice
 from caller.storage.repository import Personal, Repository, StoredEvent
 
-log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class Invalid(QueueError):
     """A well-formed request naming something that does not exist or a value out of range."""
 
     status = 422
-
-
-class Busy(QueueError):
-    status = 503
-
-
-class _Conflict(Exception):
-    """Somebody else changed the rows this transaction read: run it again."""
 
 
 def utc_now() -> dt.datetime:
@@ -87,18 +72,6 @@ class QueueSnapshot:
     last_event_id: int
 
 
-_RETRYABLE_PG = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
-
-
-def _retryable(exc: DBAPIError) -> bool:
-    if isinstance(exc, IntegrityError):
-        return True  # e.g. two processes racing on one idempotency key: the retry sees the winner
-    code = getattr(exc.orig, "sqlstate", None)
-    if code in _RETRYABLE_PG:
-        return True
-    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
-
-
 class QueueService:
     def __init__(
         self,
@@ -116,35 +89,24 @@ class QueueService:
         self.rules = rules_from_hall(hall)
         self.policy = policy or OldestWithHeadStart(self.rules)
         self.enforce_hours = enforce_hours
-        self.on_commit = on_commit or (lambda: None)
         self.standing = Standing(hall)
+        self.tx: Transactions = Transactions(
+            db,
+            hall.hall.id,
+            clock,
+            lambda ticket: model.effective_queue_time(ticket, self.rules),
+            hall.service_day,
+            on_commit,
+        )
+        self.housekeeping = Housekeeping(hall, self.tx, self.standing)
 
-    def _write(self, work: Callable[[Repository, dt.datetime], T], attempts: int = 12) -> T:
-        for attempt in range(attempts):
-            try:
-                with self.db.write() as conn:
-                    result = work(self._repo(conn), self.clock())
-                self.on_commit()
-                return result
-            except _Conflict:
-                pass
-            except DBAPIError as exc:
-                if not _retryable(exc) or attempt == attempts - 1:
-                    raise
-                log.info("retrying a write after %s", type(exc.orig).__name__)
-            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-        raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
+    @property
+    def on_commit(self) -> Callable[[], None]:
+        return self.tx.on_commit
 
-    def _repo(self, conn) -> Repository:  # noqa: ANN001
-        return Repository(conn, self.hall.hall.id, lambda ticket: model.effective_queue_time(ticket, self.rules))
-
-    def _read(self, work: Callable[[Repository, dt.datetime], T]) -> T:
-        with self.db.read() as conn:
-            return work(self._repo(conn), self.clock())
-
-    def _record(self, repo: Repository, events: list[model.Event], now: dt.datetime) -> None:
-        self.db.serialise_events(repo.conn)
-        repo.add_events(events, self.hall.service_day(now))
+    @on_commit.setter
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        self.tx.on_commit = callback
 
     def window_spec(self, number: int) -> WindowSpec:
         spec = self.hall.window(number)
@@ -153,15 +115,13 @@ class QueueService:
         return spec
 
     def setup(self) -> None:
-        """Create missing window rows (closed); re-order today's queue under the configured head starts;
-        settle what earlier days left live."""
+        """Create missing window rows (closed); re-order today's queue under the configured head starts."""
 
         def work(repo: Repository, now: dt.datetime) -> None:
             repo.ensure_windows([w.number for w in self.hall.windows])
             repo.reorder_waiting(self.hall.service_day(now))
 
-        self._write(work)
-        self.close_past_days()
+        self.tx.write(work)
 
     def issue(self, request: IssueRequest, idempotency_key: str | None = None) -> TicketView:
         category = self.hall.category(request.category)
@@ -208,19 +168,19 @@ class QueueService:
             repo.insert_ticket(ticket, personal, request.source)
             if idempotency_key:
                 repo.remember_idempotency(idempotency_key, ticket.pk, fingerprint, now)
-            self._record(repo, events, now)
+            self.tx.record(repo, events, now)
             self._auto_call(repo, now)
             return repo.ticket(ticket.id) or ticket, False
 
-        ticket, replayed = self._write(work)
+        ticket, replayed = self.tx.write(work)
         # where it stands is read after the commit, so the writer lock is held only for the change itself
-        return replace(self._read(lambda repo, now: self.standing.ticket(repo, ticket, now)), replayed=replayed)
+        return replace(self.tx.read(lambda repo, now: self.standing.ticket(repo, ticket, now)), replayed=replayed)
 
     def call_next(self, number: int) -> WindowView:
         spec = self.window_spec(number)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = self._locked_window(repo, number)
+            window = repo.locked_window(number)
             model.can_call(window)
             claimed = self._claim_next(repo, spec, window, now)
             if claimed is None:
@@ -228,7 +188,7 @@ class QueueService:
             window, chosen = claimed
             return WindowView(spec, window, chosen, repo.personal(chosen.id))
 
-        return self._write(work)
+        return self.tx.write(work)
 
     def _claim_next(
         self, repo: Repository, spec: WindowSpec, window: Window, now: dt.datetime
@@ -248,8 +208,8 @@ class QueueService:
                 break
             skipped.add(chosen.pk)
         if not repo.update_window(trial):
-            raise _Conflict
-        self._record(repo, events, now)
+            raise Conflict
+        self.tx.record(repo, events, now)
         return trial, chosen
 
     def _auto_call(self, repo: Repository, now: dt.datetime) -> None:
@@ -308,29 +268,21 @@ class QueueService:
     def resume(self, number: int) -> WindowView:
         return self._on_window(number, model.resume)
 
-    def _locked_window(self, repo: Repository, number: int) -> Window:
-        window = repo.window(number, for_update=True)
-        if window is None:  # configured after the service started
-            repo.ensure_windows([number])
-            window = repo.window(number, for_update=True)
-        assert window is not None
-        return window
-
     def _on_window(self, number: int, action: Callable[[Window, dt.datetime], list[model.Event]]) -> WindowView:
         spec = self.window_spec(number)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = self._locked_window(repo, number)
+            window = repo.locked_window(number)
             events = action(window, now)
             if not repo.update_window(window):
-                raise _Conflict
-            self._record(repo, events, now)
+                raise Conflict
+            self.tx.record(repo, events, now)
             self._auto_call(repo, now)
             window = repo.window(number) or window
             held = repo.ticket(window.ticket_id) if window.ticket_id else None
             return WindowView(spec, window, held, repo.personal(held.id) if held else None)
 
-        return self._write(work)
+        return self.tx.write(work)
 
     def _on_held(
         self,
@@ -341,7 +293,7 @@ class QueueService:
         spec = self.window_spec(number)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = self._locked_window(repo, number)
+            window = repo.locked_window(number)
             if window.ticket_id is None:
                 raise QueueError("no_current_ticket", f"{number} 号窗口当前没有号 / window {number} holds no ticket")
             if ticket_id is not None and ticket_id != window.ticket_id:
@@ -350,15 +302,15 @@ class QueueService:
             assert ticket is not None
             events = action(window, ticket, now)
             if not repo.update_ticket(ticket) or not repo.update_window(window):
-                raise _Conflict
-            self._record(repo, events, now)
+                raise Conflict
+            self.tx.record(repo, events, now)
             self._auto_call(repo, now)
             ticket = repo.ticket(ticket.id) or ticket  # a transferred ticket may have been called on at once
             window = repo.window(number) or window
             next_one = repo.ticket(window.ticket_id) if window.ticket_id not in (None, ticket.id) else None
             return WindowView(spec, window, ticket, repo.personal(ticket.id), holding=next_one)
 
-        return self._write(work)
+        return self.tx.write(work)
 
     def return_after_no_show(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules))
@@ -366,89 +318,18 @@ class QueueService:
     def cancel(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, model.cancel)
 
-    def close_past_days(self) -> int:
-        """Settle tickets left live by earlier days and free their windows; returns how many. Idempotent."""
-
-        def work(repo: Repository, now: dt.datetime) -> int:
-            tickets = repo.live_before(self.hall.service_day(now))
-            for ticket in tickets:
-                window = self._locked_window(repo, ticket.window) if ticket.window is not None else None
-                events = model.end_of_day(ticket, window, now)
-                if not repo.update_ticket(ticket) or (window is not None and not repo.update_window(window)):
-                    raise _Conflict
-                self.db.serialise_events(repo.conn)
-                repo.add_events(events, ticket.service_day)  # the event belongs to the ticket's own day
-            return len(tickets)
-
-        settled = 0
-        while True:
-            batch = self._write(work)
-            settled += batch
-            if batch < 500:
-                return settled
-
-    def check_tidal(self) -> list[WindowView]:
-        """Apply the hall's tidal rule now: record advice changes as events; open or close in automatic mode.
-
-        Any caller process may run this; the rule's state lives on the window rows, so they agree.
-        """
-        config = self.hall.tidal
-        rule = config.rule()
-        tidal = [spec for spec in self.hall.windows if spec.kind is WindowKind.TIDAL]
-
-        def work(repo: Repository, now: dt.datetime) -> list[WindowView]:
-            pressure = self.standing.pressure_s(repo, now)
-            views = []
-            for spec in tidal:
-                window = self._locked_window(repo, spec.number)
-                advice_before, calm_since = repo.tidal_state(spec.number)
-                advice, calm = rule.advise(
-                    window.state is not WindowState.CLOSED,
-                    calm_since.timestamp() if calm_since else None,
-                    now.timestamp(),
-                    pressure,
-                )
-                events: list[model.Event] = []
-                if config.automatic and advice is TidalAdvice.OPEN and window.state is WindowState.CLOSED:
-                    events += model.open_window(window, now)
-                    advice, calm = None, None  # done, nothing left to advise
-                elif config.automatic and advice is TidalAdvice.CLOSE and window.ticket_id is None:
-                    events += model.close_window(window, now)
-                    advice, calm = None, None
-                if events and not repo.update_window(window):
-                    raise _Conflict
-                advice_value = advice.value if advice else None
-                if advice_value != advice_before:
-                    events.append(
-                        model.Event(
-                            EventType.TIDAL_ADVICE,
-                            now,
-                            window=spec.number,
-                            data={"advice": advice_value or "none", "pressure_s": round(pressure)},
-                        )
-                    )
-                repo.set_tidal_state(
-                    spec.number, advice_value, dt.datetime.fromtimestamp(calm, dt.timezone.utc) if calm else None
-                )
-                if events:
-                    self._record(repo, events, now)
-                views.append(WindowView(spec, window, None, advice=advice_value))
-            return views
-
-        return self._write(work) if tidal else []
-
     def _on_ticket(self, ticket_id: str, action: Callable[[Ticket, dt.datetime], list[model.Event]]) -> TicketView:
         def work(repo: Repository, now: dt.datetime) -> Ticket:
             ticket = self._ticket_or_404(repo, ticket_id)
             events = action(ticket, now)
             if not repo.update_ticket(ticket):
-                raise _Conflict
-            self._record(repo, events, now)
+                raise Conflict
+            self.tx.record(repo, events, now)
             self._auto_call(repo, now)
             return repo.ticket(ticket.id) or ticket
 
-        ticket = self._write(work)
-        return self._read(lambda repo, now: self.standing.ticket(repo, ticket, now))
+        ticket = self.tx.write(work)
+        return self.tx.read(lambda repo, now: self.standing.ticket(repo, ticket, now))
 
     @staticmethod
     def _ticket_or_404(repo: Repository, ticket_id: str) -> Ticket:
@@ -458,7 +339,7 @@ class QueueService:
         return ticket
 
     def ticket(self, ticket_id: str) -> TicketView:
-        return self._read(lambda repo, now: self.standing.ticket(repo, self._ticket_or_404(repo, ticket_id), now))
+        return self.tx.read(lambda repo, now: self.standing.ticket(repo, self._ticket_or_404(repo, ticket_id), now))
 
     def window_view(self, number: int, *, with_personal: bool = False) -> WindowView:
         spec = self.window_spec(number)
@@ -469,7 +350,7 @@ class QueueService:
             personal = repo.personal(held.id) if held and with_personal else None
             return WindowView(spec, window, held, personal, advice=repo.tidal_state(number)[0])
 
-        return self._read(work)
+        return self.tx.read(work)
 
     def queue(self) -> QueueSnapshot:
         def work(repo: Repository, now: dt.datetime) -> QueueSnapshot:
@@ -486,13 +367,13 @@ class QueueService:
                 views.append(WindowView(spec, window, ticket, advice=advice.get(spec.number)))
             return QueueSnapshot(self.standing.categories(repo, now), views, last_event_id)
 
-        return self._read(work)
+        return self.tx.read(work)
 
     def categories(self) -> list[CategoryView]:
-        return self._read(lambda repo, now: self.standing.categories(repo, now))
+        return self.tx.read(lambda repo, now: self.standing.categories(repo, now))
 
     def events_after(self, last_id: int, limit: int = 1000) -> list[StoredEvent]:
-        return self._read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
+        return self.tx.read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
 
     def last_event_id(self) -> int:
-        return self._read(lambda repo, now: repo.last_event_id())
+        return self.tx.read(lambda repo, now: repo.last_event_id())

@@ -107,6 +107,7 @@ def create_app(
     service_kwargs = {"clock": clock} if clock else {}
     service = QueueService(hall, db, enforce_hours=settings.enforce_hours, **service_kwargs)
     service.setup()
+    service.housekeeping.close_past_days()
     hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s)
     service.on_commit = hub.poke
 
@@ -116,7 +117,7 @@ def create_app(
         A database hiccup only skips one round."""
         while True:
             await asyncio.sleep(settings.tidal_check_s)
-            for check in (service.check_tidal, service.close_past_days):
+            for check in (service.housekeeping.check_tidal, service.housekeeping.close_past_days):
                 try:
                     await asyncio.to_thread(check)
                 except Exception:  # noqa: BLE001

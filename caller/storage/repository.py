@@ -254,6 +254,15 @@ class Repository:
         row = self.conn.execute(query).first()
         return _window(row) if row else None
 
+    def locked_window(self, number: int) -> Window:
+        """A window's row, locked for this transaction (created closed if configured after startup)."""
+        window = self.window(number, for_update=True)
+        if window is None:
+            self.ensure_windows([number])
+            window = self.window(number, for_update=True)
+        assert window is not None
+        return window
+
     def windows(self, *, for_update: bool = False) -> list[Window]:
         query = select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number)
         if for_update:

@@ -87,7 +87,7 @@ def machine_for(hall, new_database):
         @rule()
         def a_night_passes(self):
             self.clock.advance(days=1)
-            self.service.close_past_days()
+            self.service.housekeeping.close_past_days()
             with self.service.db.read() as conn:  # the sweep settled them: refresh what the machine knows
                 for row in conn.execute(select(tables.tickets.c.public_id, tables.tickets.c.status)):
                     if row.public_id in self.issued:

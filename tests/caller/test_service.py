@@ -273,21 +273,21 @@ def tidal_events(service):
 
 def test_the_tidal_window_is_advised_open_when_a_ticket_waits_too_long_and_closed_after_the_calm(service, clock):
     ticket = issue(service).ticket
-    service.check_tidal()
+    service.housekeeping.check_tidal()
     assert tidal_events(service) == []
     clock.advance(minutes=13)  # nobody has logged in: the ticket is 13 minutes old
-    service.check_tidal()
-    service.check_tidal()  # the same advice is not repeated
+    service.housekeeping.check_tidal()
+    service.housekeeping.check_tidal()  # the same advice is not repeated
     assert tidal_events(service) == [(12, "open")]
     assert {w.spec.number: w.advice for w in service.queue().windows}[12] == "open"
     assert service.window_view(12).window.state is WindowState.CLOSED  # advice only: staff decide
     service.open(12)
-    service.check_tidal()
+    service.housekeeping.check_tidal()
     assert tidal_events(service)[-1] == (12, "none")
     assert service.call_next(12).ticket.id == ticket.id
     service.finish(12)
     for _ in range(3):  # calm: nothing waits; 10 minutes of it
-        service.check_tidal()
+        service.housekeeping.check_tidal()
         clock.advance(minutes=5)
     assert tidal_events(service)[-1] == (12, "close")
     assert service.window_view(12).advice == "close"
@@ -299,16 +299,16 @@ def test_in_automatic_mode_the_caller_opens_and_closes_the_tidal_window_itself(h
     try:
         issue(service)
         clock.advance(minutes=13)
-        service.check_tidal()
+        service.housekeeping.check_tidal()
         assert service.window_view(12).window.state is WindowState.OPEN
         assert service.call_next(12).ticket.number == "A001"
         clock.advance(minutes=10)
-        service.check_tidal()  # calm, but the window still serves its citizen
+        service.housekeeping.check_tidal()  # calm, but the window still serves its citizen
         clock.advance(minutes=11)
-        service.check_tidal()
+        service.housekeeping.check_tidal()
         assert service.window_view(12).window.state is WindowState.OPEN  # closes only after the citizen
         service.finish(12)
-        service.check_tidal()
+        service.housekeeping.check_tidal()
         assert service.window_view(12).window.state is WindowState.CLOSED
         kinds = [e.type for e in service.events_after(0) if e.window == 12]
         assert kinds.count("window-opened") == 1 and kinds.count("window-closed") == 1
@@ -326,8 +326,8 @@ def test_tickets_left_live_at_midnight_are_settled_and_their_windows_freed(servi
     serving = service.call_next(2).ticket
     service.start(2)
     clock.set(dt.datetime(2026, 11, 24, 0, 10, tzinfo=dt.timezone.utc))  # Tuesday 08:10
-    assert service.close_past_days() == 3
-    assert service.close_past_days() == 0  # idempotent
+    assert service.housekeeping.close_past_days() == 3
+    assert service.housekeeping.close_past_days() == 0  # idempotent
     assert service.ticket(waiting.id).ticket.status is TicketStatus.CANCELLED
     assert service.ticket(called.id).ticket.status is TicketStatus.NO_SHOW
     assert service.ticket(serving.id).ticket.status is TicketStatus.DONE

@@ -1,0 +1,86 @@
+"""Running the queue's work in database transactions: retries on contention, events recorded in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from caller.model import Event, QueueError, Ticket
+from caller.storage.database import Database
+from caller.storage.repository import Repository
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+Work = Callable[[Repository, dt.datetime], T]
+
+_RETRYABLE_PG = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock not available
+
+
+class Busy(QueueError):
+    status = 503
+
+
+class Conflict(Exception):
+    """Somebody else changed the rows this transaction read: run it again."""
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True  # e.g. two processes racing on one idempotency key: the retry sees the winner
+    if getattr(exc.orig, "sqlstate", None) in _RETRYABLE_PG:
+        return True
+    return isinstance(exc, OperationalError) and "locked" in str(exc.orig).lower()
+
+
+class Transactions:
+    """Each `write` is one transaction, run again (up to `attempts`) when it lost a race; `on_commit` follows it."""
+
+    def __init__(
+        self,
+        db: Database,
+        hall_id: str,
+        clock: Callable[[], dt.datetime],
+        order_of: Callable[[Ticket], dt.datetime],
+        service_day: Callable[[dt.datetime], dt.date],
+        on_commit: Callable[[], None] | None = None,
+    ):
+        self.db = db
+        self.hall_id = hall_id
+        self.clock = clock
+        self.order_of = order_of
+        self.service_day = service_day
+        self.on_commit = on_commit or (lambda: None)
+
+    def repository(self, conn) -> Repository:  # noqa: ANN001
+        return Repository(conn, self.hall_id, self.order_of)
+
+    def write(self, work: Work[T], attempts: int = 12) -> T:
+        for attempt in range(attempts):
+            try:
+                with self.db.write() as conn:
+                    result = work(self.repository(conn), self.clock())
+                self.on_commit()
+                return result
+            except Conflict:
+                pass
+            except DBAPIError as exc:
+                if not _retryable(exc) or attempt == attempts - 1:
+                    raise
+                log.info("retrying a write after %s", type(exc.orig).__name__)
+            time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+        raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
+
+    def read(self, work: Work[T]) -> T:
+        with self.db.read() as conn:
+            return work(self.repository(conn), self.clock())
+
+    def record(self, repo: Repository, events: list[Event], now: dt.datetime, day: dt.date | None = None) -> None:
+        """Store events under the hall's event lock, so their ids become visible in order."""
+        self.db.serialise_events(repo.conn)
+        repo.add_events(events, day or self.service_day(now))
