@@ -216,7 +216,8 @@ class QueueService:
         """自动叫号: call waiting tickets to open, idle windows — least flexible, then longest idle, first."""
         if not self.hall.queue.auto_call:
             return
-        windows = {w.number: w for w in repo.windows(for_update=True)}  # locked in number order
+        # a window another transaction holds is busy with its own action, which dispatches for it: skip it
+        windows = {w.number: w for w in repo.windows(lock_free_ones=True)}
         idle = [
             (spec, windows[spec.number])
             for spec in self.hall.windows

@@ -263,10 +263,11 @@ class Repository:
         assert window is not None
         return window
 
-    def windows(self, *, for_update: bool = False) -> list[Window]:
+    def windows(self, *, lock_free_ones: bool = False) -> list[Window]:
+        """The hall's windows; with `lock_free_ones`, only those no other transaction holds, locked (SKIP LOCKED)."""
         query = select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number)
-        if for_update:
-            query = query.with_for_update()
+        if lock_free_ones:
+            query = query.with_for_update(skip_locked=True)
         return [_window(row) for row in self.conn.execute(query)]
 
     def ensure_windows(self, numbers: Sequence[int]) -> None:

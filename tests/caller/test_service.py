@@ -385,3 +385,42 @@ def test_auto_call_never_calls_to_a_paused_window(auto):
     assert issue(auto).ticket.status is TicketStatus.WAITING
     resumed = auto.resume(1)
     assert resumed.ticket is not None and resumed.ticket.number == "A001"
+
+
+def test_auto_call_under_concurrent_finishes_and_issues_never_double_calls(auto):
+    for number in range(1, 9):
+        auto.open(number)
+    errors: list[Exception] = []
+
+    def kiosk():
+        try:
+            for _ in range(15):
+                issue(auto, "shebao")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def desk(number):
+        try:
+            for _ in range(30):
+                held = auto.window_view(number).window.ticket_id
+                if held:
+                    auto.finish(number, ticket_id=held)
+        except QueueError:
+            pass  # raced with nothing to finish: fine
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=kiosk) for _ in range(3)] + [
+        threading.Thread(target=desk, args=(n,)) for n in range(1, 9)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    called = [(e.number, e.window) for e in auto.events_after(0) if e.type == "ticket-called"]
+    assert len({number for number, _ in called}) == len(called)  # no ticket called twice
+    with auto.db.read() as conn:
+        rows = conn.execute(select(tables.windows.c.number, tables.windows.c.ticket_id)).all()
+    held = [ticket for _, ticket in rows if ticket]
+    assert len(held) == len(set(held))
