@@ -138,9 +138,9 @@ def run_simulate(args: argparse.Namespace) -> int:
     try:
         if args.trace:
             trace = read_trace(args.trace, [c.id for c in hall.categories])
-            summaries = replayed(hall, trace, args.seed, names, args.season)
+            summaries = replayed(hall, trace, args.seed, names, args.season, args.lunch)
         else:
-            days = generated_days(hall, args.days, args.seed, args.season, names)
+            days = generated_days(hall, args.days, args.seed, args.season, names, args.lunch)
             summaries = {name: summarise(results) for name, results in days.items()}
     except (TraceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -154,7 +154,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summaries, indent=2, ensure_ascii=False))
     else:
-        kind = "season" if args.season else "normal"
+        kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "")
         what = f"trace {args.trace}" if args.trace else f"{args.days} generated {kind} days"
         print(f"{what}, seed {args.seed}, {elapsed:.1f} s")
         print(format_table(summaries))
@@ -205,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--season", action="store_true", help="医保 season: 医保 ×2.2, seasonal window open")
     simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
     simulate.add_argument("--trace", type=Path, help="replay a recorded day: CSV arrival_s,category,priority,service_s,patience_s")
+    simulate.add_argument("--lunch", action="store_true", help="windows take the hall file's lunch breaks")
     simulate.add_argument("--json", action="store_true")
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)

@@ -59,6 +59,7 @@ class Hours(_Strict):
     lunch_start: dt.time | None = None
     lunch_end: dt.time | None = None
     staggered_lunch: bool = True
+    lunch_break_minutes: int = Field(default=60, ge=0, le=180)  # each window's break within the lunch period
     closed_dates: list[dt.date] = Field(default_factory=list)
     open_dates: list[dt.date] = Field(default_factory=list)
 

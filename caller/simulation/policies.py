@@ -101,3 +101,30 @@ def policies(hall: Hall, rules: QueueRules, day: dt.date) -> dict[str, SimPolicy
         "ours": SimPolicy("ours", ours, least_flexible_longest_idle, reform),
         "ours+tidal": SimPolicy("ours+tidal", ours, least_flexible_longest_idle, hall_windows(hall, day, tidal=True), tidal=True),
     }
+
+
+def lunch_schedule(windows: Iterable[SimWindowSpec], hall: Hall) -> dict[int, tuple[float, float]]:
+    """Each window's break, in seconds after opening. Staggered: alternate windows of the same reach take the
+    start or the end of the lunch period, so the others cover; otherwise everyone breaks at once. The tidal
+    window is extra staff and takes no break here."""
+    hours = hall.hours
+    if hours.lunch_start is None or hours.lunch_end is None or hours.lunch_break_minutes == 0:
+        return {}
+
+    def seconds(moment: dt.time) -> float:
+        return (moment.hour * 60 + moment.minute - (hours.open.hour * 60 + hours.open.minute)) * 60.0
+
+    start, end = seconds(hours.lunch_start), seconds(hours.lunch_end)
+    length = min(hours.lunch_break_minutes * 60.0, end - start)
+    schedule: dict[int, tuple[float, float]] = {}
+    seen_by_reach: dict[frozenset[str], int] = {}
+    for spec in sorted(windows, key=lambda w: w.number):
+        if spec.tidal:
+            continue
+        if not hours.staggered_lunch:
+            schedule[spec.number] = (start, start + length)
+            continue
+        turn = seen_by_reach.get(spec.serves, 0)
+        seen_by_reach[spec.serves] = turn + 1
+        schedule[spec.number] = (start, start + length) if turn % 2 == 0 else (end - length, end)
+    return schedule

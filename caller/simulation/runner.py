@@ -9,7 +9,7 @@ from caller.hall import Hall
 from caller.service import rules_from_hall
 from caller.simulation.generator import NORMAL, SEASON, DayProfile, draw_fates, generate_day
 from caller.simulation.metrics import summarise
-from caller.simulation.policies import policies
+from caller.simulation.policies import lunch_schedule, policies
 from caller.simulation.simulator import DayResult, simulate_day
 from caller.simulation.trace import Arrival
 
@@ -24,6 +24,7 @@ def run_days(
     names: Sequence[str],
     profile: DayProfile = NORMAL,
     in_season: bool = False,
+    lunch: bool = False,
 ) -> dict[str, list[DayResult]]:
     rules = rules_from_hall(hall)
     calendar_day = NORMAL_DAY if in_season else OUT_OF_SEASON_DAY
@@ -33,27 +34,35 @@ def run_days(
         raise ValueError(f"unknown policies {unknown}; choose from {', '.join(available)}")
     mean = {c.id: c.service_minutes * 60.0 for c in hall.categories}
     results: dict[str, list[DayResult]] = {n: [] for n in names}
+    breaks = {name: lunch_schedule(available[name].windows, hall) if lunch else {} for name in names}
     for seed, arrivals in zip(seeds, days, strict=True):
         fates = draw_fates(seed, arrivals, profile)
         for name in names:
-            results[name].append(simulate_day(arrivals, fates, available[name], rules, mean, hall.tidal.rule()))
+            policy = available[name]
+            results[name].append(simulate_day(arrivals, fates, policy, rules, mean, hall.tidal.rule(), breaks[name]))
     return results
 
 
-def generated_days(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str]) -> dict[str, list[DayResult]]:
+def generated_days(
+    hall: Hall, days: int, seed: int, season: bool, names: Sequence[str], lunch: bool = False
+) -> dict[str, list[DayResult]]:
     profile = SEASON if season else NORMAL
     seeds = [seed + i for i in range(days)]
     arrivals = [generate_day(s, profile) for s in seeds]
-    return run_days(hall, arrivals, seeds, names, profile, season)
+    return run_days(hall, arrivals, seeds, names, profile, season, lunch)
 
 
-def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str]) -> dict[str, dict]:
-    return {name: summarise(results) for name, results in generated_days(hall, days, seed, season, names).items()}
+def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str], lunch: bool = False) -> dict[str, dict]:
+    results = generated_days(hall, days, seed, season, names, lunch)
+    return {name: summarise(days_of) for name, days_of in results.items()}
 
 
-def replayed(hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False) -> dict[str, dict]:
+def replayed(
+    hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False, lunch: bool = False
+) -> dict[str, dict]:
     """A recorded day (design §5 trace) through every policy; no-show and transfer fates drawn from `seed`."""
-    return {name: summarise(results) for name, results in run_days(hall, [trace], [seed], names, NORMAL, in_season).items()}
+    results = run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch)
+    return {name: summarise(days_of) for name, days_of in results.items()}
 
 
 def format_table(summaries: dict[str, dict]) -> str:

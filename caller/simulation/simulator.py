@@ -24,7 +24,7 @@ HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 i
 TIDAL_CHECK_S = 60.0
 NO_SHOW_COST_S = 60.0  # a window loses a minute calling a citizen who does not come
 
-ARRIVE, END, RETURN, ABANDON, TIDAL = range(5)
+ARRIVE, END, RETURN, ABANDON, TIDAL, LUNCH_START, LUNCH_END = range(7)
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Action:
     """
 
     at_s: float
-    kind: str  # issue, open, close, call, recall, no-show, return, transfer, finish, cancel
+    kind: str  # issue, open, close, pause, resume, call, recall, no-show, return, transfer, finish, cancel
     window: int | None = None
     ticket: str | None = None
     value: str | None = None
@@ -84,7 +84,8 @@ class DayResult:
 
 class DaySimulation:
     def __init__(self, arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
-                 mean_service_s: dict[str, float], tidal: TidalAdvisor | None = None):
+                 mean_service_s: dict[str, float], tidal: TidalAdvisor | None = None,
+                 lunch: dict[int, tuple[float, float]] | None = None):
         self.arrivals = arrivals
         self.fates = fates
         self.policy = policy
@@ -92,6 +93,7 @@ class DaySimulation:
         self.mean_service_s = mean_service_s
         self.tidal = tidal if policy.tidal else None
         self.desks = [_Desk(spec, Window(spec.number)) for spec in policy.windows]
+        self.lunch = lunch or {}
         self.waiting: dict[str, Ticket] = {}
         self.records: dict[str, TicketRecord] = {}
         self.fate_of: dict[str, Fate] = {}
@@ -127,6 +129,11 @@ class DaySimulation:
             self._push(arrival.arrival_s, ARRIVE, index)
         if self.tidal is not None:
             self._push(TIDAL_CHECK_S, TIDAL, None)
+        for desk in self.desks:
+            if desk.spec.number in self.lunch:
+                begins, ends = self.lunch[desk.spec.number]
+                self._push(begins, LUNCH_START, desk)
+                self._push(ends, LUNCH_END, desk)
         while self.events:
             t, _, kind, payload = heapq.heappop(self.events)
             self.now_s = t
@@ -140,6 +147,13 @@ class DaySimulation:
                 self._return(payload)
             elif kind == ABANDON:
                 self._abandon(payload)
+            elif kind == LUNCH_START and payload.window.state is WindowState.OPEN:
+                model.pause(payload.window, self._at(t))  # finishes its citizen, then calls nobody
+                self._did("pause", payload.spec.number)
+            elif kind == LUNCH_END and payload.window.state is WindowState.PAUSED:
+                model.resume(payload.window, self._at(t))
+                payload.idle_since = t
+                self._did("resume", payload.spec.number)
             self._dispatch()
         end = self.now_s
         utilisation = {}
@@ -298,6 +312,8 @@ class DaySimulation:
 
 
 def simulate_day(arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
-                 mean_service_s: dict[str, float], tidal_rule: TidalRule | None = None) -> DayResult:
-    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, TidalAdvisor(tidal_rule or TidalRule())).run()
+                 mean_service_s: dict[str, float], tidal_rule: TidalRule | None = None,
+                 lunch: dict[int, tuple[float, float]] | None = None) -> DayResult:
+    advisor = TidalAdvisor(tidal_rule or TidalRule())
+    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, advisor, lunch).run()
 

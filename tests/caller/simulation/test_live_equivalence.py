@@ -20,7 +20,7 @@ def replay(live, clock, actions):
         if action.kind == "issue":
             answer = live.post("/api/v1/tickets", "kiosk", json={"category": action.value, "priority": action.extra})
             live_id[action.ticket] = answer.json()["id"]
-        elif action.kind in ("open", "close"):
+        elif action.kind in ("open", "close", "pause", "resume"):
             answer = live.post(f"{window}/{action.kind}", "admin")
         elif action.kind == "call":
             answer = live.post(f"{window}/call-next", "admin")

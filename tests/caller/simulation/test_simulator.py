@@ -162,3 +162,34 @@ def test_the_plot_shows_each_policy_over_the_day(hall, tmp_path):
     path = tmp_path / "waits.png"
     plot_waits(days, path, "test")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+
+
+def test_lunch_is_staggered_within_each_group_of_windows_and_the_tidal_window_works_through(hall):
+    from caller.simulation.policies import lunch_schedule
+
+    windows = policies(hall, rules_from_hall(hall), OUT_OF_SEASON_DAY)["ours+tidal"].windows
+    schedule = lunch_schedule(windows, hall)
+    early, late = (3.5 * 3600, 4.5 * 3600), (4.0 * 3600, 5.0 * 3600)  # 12:00–13:00 and 12:30–13:30
+    assert [schedule[n] for n in (1, 2, 3, 4, 5, 6)] == [early, late] * 3
+    assert (schedule[7], schedule[8]) == (early, late)  # 社保医保 windows cover each other
+    assert 12 not in schedule
+    together = hall.model_copy(update={"hours": hall.hours.model_copy(update={"staggered_lunch": False})})
+    assert set(lunch_schedule(windows, together).values()) == {(3.5 * 3600, 4.5 * 3600)}
+
+
+def test_a_window_calls_nobody_during_its_lunch_break_and_waits_grow(hall):
+    from caller.simulation.policies import lunch_schedule
+
+    rules = rules_from_hall(hall)
+    arrivals = generate_day(8)
+    fates = draw_fates(8, arrivals)
+    policy = policies(hall, rules, OUT_OF_SEASON_DAY)["ours"]
+    schedule = lunch_schedule(policy.windows, hall)
+    mean = {c.id: c.service_minutes * 60 for c in hall.categories}
+    with_lunch = simulate_day(arrivals, fates, policy, rules, mean, lunch=schedule)
+    for t, window, _number in with_lunch.calls:
+        begins, ends = schedule[window]
+        assert not begins <= t < ends, f"window {window} called at {t} during its break"
+    without = simulate_day(arrivals, fates, policy, rules, mean)
+    assert statistics.fmean(with_lunch.waits_s) > statistics.fmean(without.waits_s)
+    assert [a.kind for a in with_lunch.actions].count("pause") == len(schedule)
