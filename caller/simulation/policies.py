@@ -104,9 +104,10 @@ def policies(hall: Hall, rules: QueueRules, day: dt.date) -> dict[str, SimPolicy
 
 
 def lunch_schedule(windows: Iterable[SimWindowSpec], hall: Hall) -> dict[int, tuple[float, float]]:
-    """Each window's break, in seconds after opening. Staggered: alternate windows of the same reach take the
-    start or the end of the lunch period, so the others cover; otherwise everyone breaks at once. The tidal
-    window is extra staff and takes no break here."""
+    """Each window's break, in seconds after opening. Staggered: alternate windows of the same reach break one
+    after the other from the start of the lunch period, so one of each pair is always open (breaks that merely
+    sit inside a short period overlap: 60-minute breaks in 12:00–13:30 all cover 12:30–13:00). Not staggered:
+    everyone breaks at once, from the start of the period. The tidal window is extra staff and takes no break."""
     hours = hall.hours
     if hours.lunch_start is None or hours.lunch_end is None or hours.lunch_break_minutes == 0:
         return {}
@@ -115,7 +116,7 @@ def lunch_schedule(windows: Iterable[SimWindowSpec], hall: Hall) -> dict[int, tu
         return (moment.hour * 60 + moment.minute - (hours.open.hour * 60 + hours.open.minute)) * 60.0
 
     start, end = seconds(hours.lunch_start), seconds(hours.lunch_end)
-    length = min(hours.lunch_break_minutes * 60.0, end - start)
+    length = hours.lunch_break_minutes * 60.0 if hours.staggered_lunch else min(hours.lunch_break_minutes * 60.0, end - start)
     schedule: dict[int, tuple[float, float]] = {}
     seen_by_reach: dict[frozenset[str], int] = {}
     for spec in sorted(windows, key=lambda w: w.number):
@@ -126,5 +127,5 @@ def lunch_schedule(windows: Iterable[SimWindowSpec], hall: Hall) -> dict[int, tu
             continue
         turn = seen_by_reach.get(spec.serves, 0)
         seen_by_reach[spec.serves] = turn + 1
-        schedule[spec.number] = (start, start + length) if turn % 2 == 0 else (end - length, end)
+        schedule[spec.number] = (start, start + length) if turn % 2 == 0 else (start + length, start + 2 * length)
     return schedule

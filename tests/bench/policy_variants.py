@@ -3,7 +3,7 @@
 Not product code: candidates are tried here on the same generated days before one goes into
 caller/policy.py. Figures and the command are in docs/benchmarks.md.
 
-    .venv/bin/python -m tests.bench.policy_variants 60
+    .venv/bin/python -m tests.bench.policy_variants 60 [--lunch]
 """
 
 import datetime as dt
@@ -56,11 +56,13 @@ for b in (8, 12):
 for b in (12, 16):
     variants[f"guard-green{b}"] = P.SimPolicy(f"guard-green{b}", GuardGreen(b), P.least_flexible_longest_idle, reform)
 days = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+with_lunch = "--lunch" in sys.argv
 res = {n: [] for n in variants}
 for seed in range(1, days + 1):
     arr = generate_day(seed); f = draw_fates(seed, arr)
     for n, p in variants.items():
-        res[n].append(simulate_day(arr, f, p, rules, {c.id: c.service_minutes*60 for c in hall.categories}))
+        breaks = P.lunch_schedule(p.windows, hall) if with_lunch else None
+        res[n].append(simulate_day(arr, f, p, rules, {c.id: c.service_minutes*60 for c in hall.categories}, lunch=breaks))
 for n, r in res.items():
     s = summarise(r)
     print(f"{n:10} mean {s['mean_min']:.2f} p95 {s['p95_min']:.1f} max {s['max_min']:.1f} green {s['by_priority']['green']['mean_min']:.2f} appt {s['by_priority']['appointment']['mean_min']:.2f} worstcat {max(v['mean_min'] for v in s['by_category'].values()):.2f}")

@@ -169,12 +169,14 @@ def test_lunch_is_staggered_within_each_group_of_windows_and_the_tidal_window_wo
 
     windows = policies(hall, rules_from_hall(hall), OUT_OF_SEASON_DAY)["ours+tidal"].windows
     schedule = lunch_schedule(windows, hall)
-    early, late = (3.5 * 3600, 4.5 * 3600), (4.0 * 3600, 5.0 * 3600)  # 12:00–13:00 and 12:30–13:30
+    early, late = (3.5 * 3600, 4.5 * 3600), (4.5 * 3600, 5.5 * 3600)  # 12:00–13:00, then 13:00–14:00
     assert [schedule[n] for n in (1, 2, 3, 4, 5, 6)] == [early, late] * 3
     assert (schedule[7], schedule[8]) == (early, late)  # 社保医保 windows cover each other
     assert 12 not in schedule
     together = hall.model_copy(update={"hours": hall.hours.model_copy(update={"staggered_lunch": False})})
     assert set(lunch_schedule(windows, together).values()) == {(3.5 * 3600, 4.5 * 3600)}
+    for number in (1, 3, 5):  # at every moment of lunch one of each pair of comprehensive windows is open
+        assert schedule[number][1] <= schedule[number + 1][0]
 
 
 def test_a_window_calls_nobody_during_its_lunch_break_and_waits_grow(hall):
