@@ -212,6 +212,11 @@ class QueueService:
         self.tx.record(repo, events, now)
         return trial, chosen
 
+    def dispatch(self) -> None:
+        """自动叫号 outside any other action: after the tidal rule opened a window, for example. No-op when off."""
+        if self.hall.queue.auto_call:
+            self.tx.write(self._auto_call)
+
     def _auto_call(self, repo: Repository, now: dt.datetime) -> None:
         """自动叫号: call waiting tickets to open, idle windows — least flexible, then longest idle, first."""
         if not self.hall.queue.auto_call:

@@ -424,3 +424,23 @@ def test_auto_call_under_concurrent_finishes_and_issues_never_double_calls(auto)
         rows = conn.execute(select(tables.windows.c.number, tables.windows.c.ticket_id)).all()
     held = [ticket for _, ticket in rows if ticket]
     assert len(held) == len(set(held))
+
+
+def test_with_auto_call_a_tidal_window_opened_by_the_rule_gets_the_oldest_ticket_at_the_next_dispatch(hall, db_url, clock):
+    both = hall.model_copy(
+        update={
+            "queue": hall.queue.model_copy(update={"auto_call": True}),
+            "tidal": hall.tidal.model_copy(update={"automatic": True}),
+        }
+    )
+    service = make_service(both, db_url, clock)
+    try:
+        first = issue(service).ticket
+        clock.advance(minutes=13)
+        service.housekeeping.check_tidal()
+        assert service.window_view(12).window.state is WindowState.OPEN
+        assert service.window_view(12).window.ticket_id is None  # opened, not yet dispatched
+        service.dispatch()
+        assert service.window_view(12).window.ticket_id == first.id
+    finally:
+        service.db.engine.dispose()
