@@ -45,6 +45,20 @@ class GuardGreen(Guard):
             return min(green or old, key=lambda t: (t.queued_at, t.number))
         return self.inner.choose(window, serves, eligible, now)
 
+class Fade:
+    """Head starts scaled by max(0, 1 - age of the oldest eligible ticket / T): full when calm, gone at the peak."""
+
+    def __init__(self, minutes):
+        self.span = dt.timedelta(minutes=minutes)
+
+    def choose(self, window, serves, waiting, now):
+        eligible = [t for t in waiting if t.status is TicketStatus.WAITING and t.category in serves]
+        if not eligible:
+            return None
+        factor = max(0.0, 1 - max(now - t.queued_at for t in eligible) / self.span)
+        return min(eligible, key=lambda t: (t.queued_at - rules.head_start(t) * factor, t.number))
+
+
 variants = {
   "fifo": base["fifo"],
   "fifo+lf": P.SimPolicy("fifo+lf", P.Fifo(), P.least_flexible_longest_idle, reform),
@@ -55,6 +69,8 @@ for b in (8, 12):
     variants[f"guard{b}"] = P.SimPolicy(f"guard{b}", Guard(b), P.least_flexible_longest_idle, reform)
 for b in (12, 16):
     variants[f"guard-green{b}"] = P.SimPolicy(f"guard-green{b}", GuardGreen(b), P.least_flexible_longest_idle, reform)
+for m in (15, 40):
+    variants[f"fade{m}"] = P.SimPolicy(f"fade{m}", Fade(m), P.least_flexible_longest_idle, reform)
 days = int(sys.argv[1]) if len(sys.argv) > 1 else 30
 with_lunch = "--lunch" in sys.argv
 res = {n: [] for n in variants}
