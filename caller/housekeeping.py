@@ -41,6 +41,28 @@ class Housekeeping:
             if batch < 500:
                 return settled
 
+    def close_out_of_season(self) -> list[int]:
+        """Log out seasonal (候鸟) windows whose season is over, once they hold no ticket; returns their numbers."""
+        seasonal = [spec for spec in self.hall.windows if spec.kind is WindowKind.SEASONAL]
+
+        def work(repo: Repository, now: dt.datetime) -> list[int]:
+            closed = []
+            day = self.hall.service_day(now)
+            for spec in seasonal:
+                if self.hall.window_in_season(spec, day):
+                    continue
+                window = repo.locked_window(spec.number)
+                if window.state is WindowState.CLOSED or window.ticket_id is not None:
+                    continue
+                events = model.close_window(window, now)
+                if not repo.update_window(window):
+                    raise Conflict
+                self.tx.record(repo, events, now)
+                closed.append(spec.number)
+            return closed
+
+        return self.tx.write(work) if seasonal else []
+
     def check_tidal(self) -> dict[int, str | None]:
         """Apply the hall's tidal rule now: record advice changes as events; open or close in automatic mode.
         Returns the advice in force per tidal window.

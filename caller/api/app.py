@@ -112,13 +112,20 @@ def create_app(
     service.on_commit = hub.poke
 
     async def watch_tides() -> None:
-        """Every `tidal_check_s`: apply the tidal rule, settle tickets left by earlier days, and (自动叫号)
-        call waiting tickets to any window that became free without an action, such as an opened tidal one.
+        """Every `tidal_check_s`: apply the tidal rule, settle tickets left by earlier days, log out seasonal
+        windows past their season, and (自动叫号) call waiting tickets to any window that became free without an
+        action, such as an opened tidal one.
 
         A database hiccup only skips one round."""
         while True:
             await asyncio.sleep(settings.tidal_check_s)
-            for check in (service.housekeeping.check_tidal, service.housekeeping.close_past_days, service.dispatch):
+            housekeeping = service.housekeeping
+            for check in (
+                housekeeping.check_tidal,
+                housekeeping.close_past_days,
+                housekeeping.close_out_of_season,
+                service.dispatch,
+            ):
                 try:
                     await asyncio.to_thread(check)
                 except Exception:  # noqa: BLE001

@@ -444,3 +444,17 @@ def test_with_auto_call_a_tidal_window_opened_by_the_rule_gets_the_oldest_ticket
         assert service.window_view(12).window.ticket_id == first.id
     finally:
         service.db.engine.dispose()
+
+
+def test_a_seasonal_window_left_open_after_its_season_is_logged_out_once_idle(service, clock):
+    service.open(13)
+    issue(service, "yibao")
+    service.call_next(13)
+    assert service.housekeeping.close_out_of_season() == []  # in season
+    clock.set(dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc))  # Monday 4 January: the season is over
+    assert service.housekeeping.close_out_of_season() == []  # it still holds a ticket
+    service.housekeeping.close_past_days()  # settles last year's called ticket and frees the window
+    assert service.housekeeping.close_out_of_season() == [13]
+    assert service.window_view(13).window.state is WindowState.CLOSED
+    assert service.housekeeping.close_out_of_season() == []
+    assert [e.type for e in service.events_after(0)] == ["window-closed"]
