@@ -79,12 +79,9 @@ class QueueRules:
     no_show_return: dt.timedelta
 
     def head_start(self, ticket: Ticket) -> dt.timedelta:
-        return self.head_start_of(ticket.priority, ticket.transfers)
-
-    def head_start_of(self, priority: str, transfers: int) -> dt.timedelta:
         """Priority head start; a transferred ticket gets the larger of its class's and the transfer one."""
-        own = self.head_starts.get(priority, dt.timedelta(0))
-        return max(own, self.transfer_head_start) if transfers else own
+        own = self.head_starts.get(ticket.priority, dt.timedelta(0))
+        return max(own, self.transfer_head_start) if ticket.transfers else own
 
 
 @dataclass
@@ -147,13 +144,22 @@ def effective_queue_time(ticket: Ticket, rules: QueueRules) -> dt.datetime:
     return ticket.queued_at - rules.head_start(ticket)
 
 
-def _require_window_holds(window: Window, ticket: Ticket) -> None:
+def expect_holding(window: Window, ticket_id: str | None = None) -> None:
+    """Raise unless the window holds a ticket, and (if named) that one: a stale screen can't act on another."""
     if window.ticket_id is None:
         raise QueueError("no_current_ticket", f"{window.number} 号窗口当前没有号 / window {window.number} holds no ticket")
-    if window.ticket_id != ticket.id or ticket.window != window.number:
-        raise QueueError(
-            "not_your_ticket", f"{ticket.number} 不在 {window.number} 号窗口 / ticket is not held by this window"
-        )
+    if ticket_id is not None and window.ticket_id != ticket_id:
+        raise _not_held(window)
+
+
+def _not_held(window: Window) -> QueueError:
+    return QueueError("not_your_ticket", f"该号不在 {window.number} 号窗口 / the ticket is not held by window {window.number}")
+
+
+def _require_window_holds(window: Window, ticket: Ticket) -> None:
+    expect_holding(window, ticket.id)
+    if ticket.window != window.number:
+        raise _not_held(window)
 
 
 def _require_status(ticket: Ticket, allowed: frozenset[TicketStatus] | set[TicketStatus], action: str) -> None:

@@ -57,12 +57,14 @@ class IssueRequest:
 
 @dataclass(frozen=True)
 class WindowView:
+    """A window after an action: the ticket the action was about, and what the window holds now."""
+
     spec: WindowSpec
     window: Window
-    ticket: Ticket | None
-    personal: Personal | None = None
+    ticket: Ticket | None = None  # called, finished, transferred…: the subject of the action
+    held: Ticket | None = None  # held now (with 自动叫号, after a finish it may be the next citizen)
+    personal: Personal | None = None  # the held ticket's masked name and ID
     advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
-    holding: Ticket | None = None  # the ticket the window holds now, when it is not `ticket` (自动叫号)
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,6 @@ class QueueService:
     ):
         self.hall = hall
         self.db = db
-        self.clock = clock
         self.rules = rules_from_hall(hall)
         self.policy = policy or OldestWithHeadStart(self.rules)
         self.enforce_hours = enforce_hours
@@ -99,14 +100,6 @@ class QueueService:
             on_commit,
         )
         self.housekeeping = Housekeeping(hall, self.tx, self.standing)
-
-    @property
-    def on_commit(self) -> Callable[[], None]:
-        return self.tx.on_commit
-
-    @on_commit.setter
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        self.tx.on_commit = callback
 
     def window_spec(self, number: int) -> WindowSpec:
         spec = self.hall.window(number)
@@ -184,9 +177,9 @@ class QueueService:
             model.can_call(window)
             claimed = self._claim_next(repo, spec, window, now)
             if claimed is None:
-                return WindowView(spec, window, None)
+                return WindowView(spec, window)
             window, chosen = claimed
-            return WindowView(spec, window, chosen, repo.personal(chosen.id))
+            return WindowView(spec, window, chosen, chosen, repo.personal(chosen.id))
 
         return self.tx.write(work)
 
@@ -284,9 +277,7 @@ class QueueService:
                 raise Conflict
             self.tx.record(repo, events, now)
             self._auto_call(repo, now)
-            window = repo.window(number) or window
-            held = repo.ticket(window.ticket_id) if window.ticket_id else None
-            return WindowView(spec, window, held, repo.personal(held.id) if held else None)
+            return self._window_now(repo, spec)
 
         return self.tx.write(work)
 
@@ -300,10 +291,7 @@ class QueueService:
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
             window = repo.locked_window(number)
-            if window.ticket_id is None:
-                raise QueueError("no_current_ticket", f"{number} 号窗口当前没有号 / window {number} holds no ticket")
-            if ticket_id is not None and ticket_id != window.ticket_id:
-                raise QueueError("not_your_ticket", f"该号不在 {number} 号窗口 / the ticket is not held by window {number}")
+            model.expect_holding(window, ticket_id)
             ticket = repo.ticket(window.ticket_id)
             assert ticket is not None
             events = action(window, ticket, now)
@@ -312,11 +300,16 @@ class QueueService:
             self.tx.record(repo, events, now)
             self._auto_call(repo, now)
             ticket = repo.ticket(ticket.id) or ticket  # a transferred ticket may have been called on at once
-            window = repo.window(number) or window
-            next_one = repo.ticket(window.ticket_id) if window.ticket_id not in (None, ticket.id) else None
-            return WindowView(spec, window, ticket, repo.personal(ticket.id), holding=next_one)
+            return replace(self._window_now(repo, spec), ticket=ticket)
 
         return self.tx.write(work)
+
+    @staticmethod
+    def _window_now(repo: Repository, spec: WindowSpec) -> WindowView:
+        window = repo.window(spec.number) or Window(spec.number)
+        held = repo.ticket(window.ticket_id) if window.ticket_id else None
+        personal = repo.personal(held.id) if held else None
+        return WindowView(spec, window, held, held, personal, advice=repo.tidal_state(spec.number)[0])
 
     def return_after_no_show(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules))
@@ -351,10 +344,8 @@ class QueueService:
         spec = self.window_spec(number)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = repo.window(number) or Window(number)
-            held = repo.ticket(window.ticket_id) if window.ticket_id else None
-            personal = repo.personal(held.id) if held and with_personal else None
-            return WindowView(spec, window, held, personal, advice=repo.tidal_state(number)[0])
+            view = self._window_now(repo, spec)
+            return view if with_personal else replace(view, personal=None)
 
         return self.tx.read(work)
 
@@ -370,7 +361,7 @@ class QueueService:
             for spec in self.hall.windows:
                 window = windows.get(spec.number, Window(spec.number))
                 ticket = held.get(window.ticket_id) if window.ticket_id else None
-                views.append(WindowView(spec, window, ticket, advice=advice.get(spec.number)))
+                views.append(WindowView(spec, window, ticket, ticket, advice=advice.get(spec.number)))
             return QueueSnapshot(self.standing.categories(repo, now), views, last_event_id)
 
         return self.tx.read(work)

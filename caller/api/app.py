@@ -109,7 +109,7 @@ def create_app(
     service.setup()
     service.housekeeping.close_past_days()
     hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s)
-    service.on_commit = hub.poke
+    service.tx.on_commit = hub.poke  # local commits wake the hub at once
 
     async def watch_tides() -> None:
         """Every `tidal_check_s`: apply the tidal rule, settle tickets left by earlier days, log out seasonal

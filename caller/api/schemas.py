@@ -134,12 +134,9 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
     )
 
 
-def window_out(hall: Hall, view: WindowView, held_only: bool = True) -> WindowOut:
-    held = view.ticket if view.ticket and (not held_only or view.window.ticket_id == view.ticket.id) else None
-    if view.holding is not None:
-        held = view.holding
+def window_out(hall: Hall, view: WindowView) -> WindowOut:
     personal = None
-    if held is view.ticket and held and view.personal is not None and (view.personal.name_masked or view.personal.id_masked):
+    if view.personal is not None and (view.personal.name_masked or view.personal.id_masked):
         personal = PersonalOut(name=view.personal.name_masked, id_number=view.personal.id_masked)
     return WindowOut(
         number=view.spec.number,
@@ -147,7 +144,7 @@ def window_out(hall: Hall, view: WindowView, held_only: bool = True) -> WindowOu
         kind=view.spec.kind.value,
         serves=sorted(hall.serves(view.spec)),
         state=view.window.state.value,
-        ticket=ticket_out(hall, TicketView(held, None, None)) if held else None,
+        ticket=ticket_out(hall, TicketView(view.held, None, None)) if view.held else None,
         personal=personal,
         tidal_advice=view.advice,
     )

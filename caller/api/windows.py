@@ -27,6 +27,7 @@ def get_window(
 
 @router.post("/{number}/call-next", response_model=CallOut, responses={204: {"description": "nothing eligible"}, **ERRORS})
 def call_next(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> CallOut | Response:
+    """叫号: the window calls the eligible ticket the calling rule chooses; 204 when there is none."""
     require_window(number, who)
     view = service.call_next(number)
     if view.ticket is None:
@@ -34,32 +35,36 @@ def call_next(number: WindowNumber, service: Service, hall: HallDep, who: Counte
     return call_out(hall, view)
 
 
-def _held_action(name: str, doc: str):  # noqa: ANN202
-    def action(
-        number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None
-    ) -> CallOut:
-        require_window(number, who)
-        return call_out(hall, getattr(service, name)(number, body.ticket if body else None))
-
-    action.__name__ = name.replace("-", "_")
-    action.__doc__ = doc
-    return action
+def _held(body: ActionBody | None) -> str | None:
+    return body.ticket if body else None
 
 
-for _path, _method, _doc in (
-    ("recall", "recall", "重呼: call the held ticket again (counted)."),
-    ("start", "start", "开始: the citizen arrived; service starts."),
-    ("finish", "finish", "办结: service finished; the window is free."),
-    ("no-show", "no_show", "过号: the citizen did not come after the required recalls."),
-):
-    router.add_api_route(
-        f"/{{number}}/{_path}",
-        _held_action(_method, _doc),
-        methods=["POST"],
-        response_model=CallOut,
-        responses=ERRORS,
-        name=_method,
-    )
+@router.post("/{number}/recall", response_model=CallOut, responses=ERRORS)
+def recall(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
+    """重呼: call the held ticket again (counted)."""
+    require_window(number, who)
+    return call_out(hall, service.recall(number, _held(body)))
+
+
+@router.post("/{number}/start", response_model=CallOut, responses=ERRORS)
+def start(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
+    """开始: the citizen arrived; service starts."""
+    require_window(number, who)
+    return call_out(hall, service.start(number, _held(body)))
+
+
+@router.post("/{number}/finish", response_model=CallOut, responses=ERRORS)
+def finish(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
+    """办结: service finished; the window is free (with 自动叫号 it may hold the next citizen at once)."""
+    require_window(number, who)
+    return call_out(hall, service.finish(number, _held(body)))
+
+
+@router.post("/{number}/no-show", response_model=CallOut, responses=ERRORS)
+def no_show(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
+    """过号: the citizen did not come after the required recalls."""
+    require_window(number, who)
+    return call_out(hall, service.no_show(number, _held(body)))
 
 
 @router.post("/{number}/transfer", response_model=CallOut, responses=ERRORS)
@@ -69,27 +74,29 @@ def transfer(number: WindowNumber, body: TransferBody, service: Service, hall: H
     return call_out(hall, service.transfer(number, body.category, body.ticket))
 
 
-def _window_action(name: str, doc: str):  # noqa: ANN202
-    def action(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> WindowOut:
-        require_window(number, who)
-        return window_out(hall, getattr(service, name)(number))
-
-    action.__name__ = f"{name}_window"
-    action.__doc__ = doc
-    return action
+@router.post("/{number}/open", response_model=WindowOut, responses=ERRORS)
+def open_window(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> WindowOut:
+    """登录: the window starts taking tickets (a seasonal one only in its season)."""
+    require_window(number, who)
+    return window_out(hall, service.open(number))
 
 
-for _name, _doc in (
-    ("open", "登录: the window starts taking tickets."),
-    ("close", "退出: the window stops; it must hold no ticket."),
-    ("pause", "暂停: never called to until resumed."),
-    ("resume", "恢复: back to taking tickets."),
-):
-    router.add_api_route(
-        f"/{{number}}/{_name}",
-        _window_action(_name, _doc),
-        methods=["POST"],
-        response_model=WindowOut,
-        responses=ERRORS,
-        name=f"{_name}_window",
-    )
+@router.post("/{number}/close", response_model=WindowOut, responses=ERRORS)
+def close_window(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> WindowOut:
+    """退出: the window stops; it must hold no ticket."""
+    require_window(number, who)
+    return window_out(hall, service.close(number))
+
+
+@router.post("/{number}/pause", response_model=WindowOut, responses=ERRORS)
+def pause_window(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> WindowOut:
+    """暂停: never called to until resumed; the ticket held may still be finished."""
+    require_window(number, who)
+    return window_out(hall, service.pause(number))
+
+
+@router.post("/{number}/resume", response_model=WindowOut, responses=ERRORS)
+def resume_window(number: WindowNumber, service: Service, hall: HallDep, who: Counter) -> WindowOut:
+    """恢复: back to taking tickets."""
+    require_window(number, who)
+    return window_out(hall, service.resume(number))

@@ -363,7 +363,7 @@ def test_auto_call_sends_an_arriving_ticket_to_the_least_flexible_idle_window(au
     after_7 = auto.finish(7)
     assert after_7.ticket.status is TicketStatus.DONE and after_7.window.ticket_id is None
     after_1 = auto.finish(1)  # window 1 is free: it takes the waiting 综合 ticket at once
-    assert after_1.holding.id == third.id and after_1.window.ticket_id == third.id
+    assert after_1.held.id == third.id and after_1.window.ticket_id == third.id
     called = [(e.number, e.window) for e in auto.events_after(0) if e.type == "ticket-called"]
     assert called == [("A001", 7), ("A002", 1), ("H001", 1)]
 
