@@ -113,13 +113,7 @@ def run_token(args: argparse.Namespace) -> int:
 
 def run_check_config(args: argparse.Namespace) -> int:
     path = args.path or CallerSettings().hall_file
-    try:
-        hall = load_hall(path)
-    except HallConfigError as exc:
-        print(f"{exc.source}: {len(exc.problems)} problem(s)", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
+    hall = load_hall(path)  # a bad file is reported by main, like for every command
     print(f"{path}: ok — {hall.hall.name}: {len(hall.categories)} categories, {len(hall.windows)} windows")
     return 0
 
@@ -129,7 +123,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     import time
 
     from caller.simulation.metrics import summarise
-    from caller.simulation.runner import format_table, generated_days, replayed
+    from caller.simulation.runner import format_table, generated_days, replayed_days
     from caller.simulation.trace import TraceError, read_trace
 
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
@@ -138,24 +132,23 @@ def run_simulate(args: argparse.Namespace) -> int:
     try:
         if args.trace:
             trace = read_trace(args.trace, [c.id for c in hall.categories])
-            summaries = replayed(hall, trace, args.seed, names, args.season, args.lunch)
+            days = replayed_days(hall, trace, args.seed, names, args.season, args.lunch)
         else:
             days = generated_days(hall, args.days, args.seed, args.season, names, args.lunch)
-            summaries = {name: summarise(results) for name, results in days.items()}
     except (TraceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    summaries = {name: summarise(results) for name, results in days.items()}
     elapsed = time.perf_counter() - started
-    if args.plot and not args.trace:
+    kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "")
+    what = f"trace {args.trace.name}" if args.trace else f"{args.days} generated {kind} days"
+    if args.plot:
         from caller.simulation.plot import plot_waits
 
-        kind = "season" if args.season else "normal"
-        plot_waits(days, args.plot, f"hall {hall.hall.id!r}: {args.days} generated {kind} days, seed {args.seed}")
+        plot_waits(days, args.plot, f"hall {hall.hall.id!r}: {what}, seed {args.seed}")
     if args.json:
         print(json.dumps(summaries, indent=2, ensure_ascii=False))
     else:
-        kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "")
-        what = f"trace {args.trace}" if args.trace else f"{args.days} generated {kind} days"
         print(f"{what}, seed {args.seed}, {elapsed:.1f} s")
         print(format_table(summaries))
     return 0
@@ -214,7 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except HallConfigError as exc:  # every problem of the hall file, each with its key; no traceback
+        print(exc, file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

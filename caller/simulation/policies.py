@@ -83,7 +83,7 @@ def policies(hall: Hall, rules: QueueRules, day: dt.date) -> dict[str, SimPolicy
     reform = hall_windows(hall, day, tidal=False)
     staffed = len(reform)
     everything = frozenset(c.id for c in hall.categories)
-    seasonal = [w for w in reform if any(s.number == w.number and s.kind is WindowKind.SEASONAL for s in hall.windows)]
+    seasonal = [w for w in reform if hall.window(w.number).kind is WindowKind.SEASONAL]
     dedicated = []
     for category, count in DEDICATED:
         for _ in range(count):

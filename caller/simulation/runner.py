@@ -57,12 +57,11 @@ def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[st
     return {name: summarise(days_of) for name, days_of in results.items()}
 
 
-def replayed(
+def replayed_days(
     hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False, lunch: bool = False
-) -> dict[str, dict]:
+) -> dict[str, list[DayResult]]:
     """A recorded day (design §5 trace) through every policy; no-show and transfer fates drawn from `seed`."""
-    results = run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch)
-    return {name: summarise(days_of) for name, days_of in results.items()}
+    return run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch)
 
 
 def format_table(summaries: dict[str, dict]) -> str:

@@ -43,3 +43,12 @@ def test_tokens_are_stored_hashed(sqlite_url):
     path = sqlite_url.removeprefix("sqlite:///")
     rows = sqlite3.connect(path).execute("SELECT token_hash FROM tokens").fetchall()
     assert rows and all(token not in row[0] for row in rows)
+
+
+def test_every_command_reports_a_bad_hall_file_plainly(tmp_path, sqlite_url):
+    bad = tmp_path / "hall.toml"
+    bad.write_text((ROOT / "config" / "hall.toml").read_text(encoding="utf-8").replace('prefix = "B"', 'prefix = "A"'))
+    for args in (["simulate", "--days", "1", "--hall", str(bad)], ["token", "list", "--hall", str(bad), "--database-url", sqlite_url]):
+        run = onewindow(*args)
+        assert run.returncode == 1, args
+        assert "categories[1].prefix" in run.stderr and "Traceback" not in run.stderr

@@ -195,3 +195,19 @@ def test_a_window_calls_nobody_during_its_lunch_break_and_waits_grow(hall):
     without = simulate_day(arrivals, fates, policy, rules, mean)
     assert statistics.fmean(with_lunch.waits_s) > statistics.fmean(without.waits_s)
     assert [a.kind for a in with_lunch.actions].count("pause") == len(schedule)
+
+
+def test_a_replayed_trace_can_be_plotted(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    trace, picture = tmp_path / "day.csv", tmp_path / "day.png"
+    write_trace(trace, generate_day(22))
+    run = subprocess.run(
+        [sys.executable, "-m", "caller.cli", "simulate", "--trace", str(trace), "--policy", "ours", "--plot", str(picture)],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr
+    assert picture.read_bytes()[:4] == b"\x89PNG"
