@@ -48,6 +48,15 @@ def estimate_wait_seconds(
     return round((work_ahead - idle * typical + typical) / len(mine))
 
 
+def queue_pressure_s(
+    oldest_age_s: float, waiting: Mapping[str, int], desks: Sequence[Desk], mean_service_s: Mapping[str, float]
+) -> float:
+    """What the tidal rule watches: the oldest waiting ticket's age, or the longest estimated wait of a ticket
+    issued now in a category that has a queue, whichever is larger. The simulator and the service share it."""
+    waits = [estimate_wait_seconds(c, waiting, desks, mean_service_s) or 0 for c, n in waiting.items() if n]
+    return float(max([oldest_age_s, *waits]))
+
+
 def _desk_mean(desk: Desk, mean_service_s: Mapping[str, float]) -> float:
     values = [mean_service_s[c] for c in desk.serves if c in mean_service_s]
     return sum(values) / len(values) if values else 0.0

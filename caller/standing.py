@@ -6,7 +6,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from caller.estimate import Desk, estimate_wait_seconds
+from caller.estimate import Desk, estimate_wait_seconds, queue_pressure_s
 from caller.hall import Hall, WindowKind
 from caller.model import Ticket, TicketStatus, WindowState
 from caller.storage.repository import Repository
@@ -63,10 +63,11 @@ class Standing:
 
     def pressure_s(self, repo: Repository, now: dt.datetime) -> float:
         """What the tidal rule watches: the oldest waiting ticket's age or a newcomer's longest estimated wait."""
-        oldest = repo.oldest_waiting(self.hall.service_day(now))
+        day = self.hall.service_day(now)
+        oldest = repo.oldest_waiting(day)
+        desks = self._desks(repo, now)
         age = (now - oldest).total_seconds() if oldest else 0.0
-        waits = [c.estimated_wait_s or 0 for c in self.categories(repo, now) if c.waiting]
-        return max([age, *waits])
+        return queue_pressure_s(age, repo.waiting_counts(day), desks.open, desks.mean_service_s)
 
     def _desks(self, repo: Repository, now: dt.datetime) -> _Desks:
         by_number = {w.number: w for w in repo.windows()}

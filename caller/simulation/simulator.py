@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from caller import model
-from caller.estimate import Desk, estimate_wait_seconds
+from caller.estimate import Desk, estimate_wait_seconds, queue_pressure_s
 from caller.model import Priority, QueueRules, Ticket, Window, WindowState
 from caller.simulation.generator import Fate
 from caller.simulation.policies import SimPolicy, SimWindowSpec
@@ -260,12 +260,10 @@ class DaySimulation:
     def _pressure_s(self) -> float:
         oldest = min((t.queued_at for t in self.waiting.values()), default=None)
         age = (self._at(self.now_s) - oldest).total_seconds() if oldest else 0.0
-        desks = self._open_desks()
         counts: dict[str, int] = {}
         for t in self.waiting.values():
             counts[t.category] = counts.get(t.category, 0) + 1
-        worst = max((estimate_wait_seconds(c, counts, desks, self.mean_service_s) or 0 for c in counts), default=0)
-        return max(age, float(worst))
+        return queue_pressure_s(age, counts, self._open_desks(), self.mean_service_s)
 
     def _tidal_check(self) -> None:
         advice = self.tidal.observe(self.now_s, self._pressure_s())

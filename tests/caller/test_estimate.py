@@ -35,3 +35,14 @@ def test_work_no_window_of_mine_can_take_does_not_count_and_no_window_means_unkn
     desks = [Desk(7, SHEBAO, False), Desk(11, frozenset({"budongchan"}), False)]
     assert estimate_wait_seconds("shebao", {"budongchan": 5}, desks, MEAN) == 0
     assert estimate_wait_seconds("gongzhang", {}, desks, MEAN) is None
+
+
+def test_queue_pressure_is_the_oldest_age_or_the_longest_newcomer_estimate():
+    from caller.estimate import queue_pressure_s
+
+    desks = [Desk(7, SHEBAO, True), Desk(11, frozenset({"budongchan"}), True)]
+    assert queue_pressure_s(0, {}, desks, MEAN) == 0
+    assert queue_pressure_s(600, {"shebao": 1}, desks, MEAN) == 720  # a newcomer waits (1 + 1) × 360 s
+    assert queue_pressure_s(900, {"shebao": 1}, desks, MEAN) == 900  # the oldest ticket's age is larger
+    assert queue_pressure_s(0, {"shebao": 1, "budongchan": 2}, desks, MEAN) == 2700  # (2 + 1) × 900 s
+    assert queue_pressure_s(0, {"gongzhang": 3}, desks, MEAN) == 0  # no window serves it: the age must speak
