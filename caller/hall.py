@@ -11,7 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator
 
 from caller.tidal import TidalRule
 
@@ -84,6 +84,11 @@ class QueueRules(_Strict):
     # 自动叫号: the caller itself calls a waiting ticket to an open, idle window (least flexible, longest idle
     # first) whenever one is free, instead of waiting for the counter's 叫号
     auto_call: bool = False
+    # the calling rule (caller/policy.py): once a ticket has waited this long, the oldest goes first and
+    # head starts wait (0 = head starts always count); a window gives tickets that no narrower window can
+    # take this many minutes more (0 = off)
+    oldest_first_after_minutes: float = Field(default=12, ge=0, le=240)
+    exclusive_bonus_minutes: float = Field(default=2, ge=0, le=60)
 
 
 class TidalConfig(_Strict):
@@ -162,6 +167,7 @@ class Hall(_Strict):
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]
+    _reach_cache: dict[dt.date, dict[str, int]] = PrivateAttr(default_factory=dict)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -178,6 +184,20 @@ class Hall(_Strict):
         if ALL_CATEGORIES in window.serves:
             return frozenset(c.id for c in self.categories)
         return frozenset(window.serves)
+
+    def narrowest_reach(self, day: dt.date) -> dict[str, int]:
+        """Per category, the fewest categories served by a window that serves it and is in season on `day`."""
+        cached = self._reach_cache.get(day)
+        if cached is None:
+            cached = {}
+            for window in self.windows:
+                if not self.window_in_season(window, day):
+                    continue
+                serves = self.serves(window)
+                for category in serves:
+                    cached[category] = min(cached.get(category, len(serves)), len(serves))
+            self._reach_cache = {day: cached}
+        return cached
 
     def head_start(self, priority: str) -> dt.timedelta:
         cls = self.priorities.get(priority)

@@ -77,6 +77,9 @@ class QueueRules:
     transfer_head_start: dt.timedelta
     recalls_before_no_show: int
     no_show_return: dt.timedelta
+    # the calling rule's refinements (caller.policy.OldestWithHeadStart); None / zero turns them off
+    oldest_first_after: dt.timedelta | None = None
+    exclusive_bonus: dt.timedelta = dt.timedelta(0)
 
     def head_start(self, ticket: Ticket) -> dt.timedelta:
         """Priority head start; a transferred ticket gets the larger of its class's and the transfer one."""

@@ -38,6 +38,10 @@ def rules_from_hall(hall: Hall) -> QueueRules:
         transfer_head_start=hall.head_start("transferred"),
         recalls_before_no_show=hall.queue.recalls_before_no_show,
         no_show_return=dt.timedelta(minutes=hall.queue.no_show_return_minutes),
+        oldest_first_after=(
+            dt.timedelta(minutes=hall.queue.oldest_first_after_minutes) if hall.queue.oldest_first_after_minutes else None
+        ),
+        exclusive_bonus=dt.timedelta(minutes=hall.queue.exclusive_bonus_minutes),
     )
 
 
@@ -88,7 +92,7 @@ class QueueService:
         self.hall = hall
         self.db = db
         self.rules = rules_from_hall(hall)
-        self.policy = policy or OldestWithHeadStart(self.rules)
+        self.policy = policy or OldestWithHeadStart(self.rules, lambda now: hall.narrowest_reach(hall.service_day(now)))
         self.enforce_hours = enforce_hours
         self.standing = Standing(hall)
         self.tx: Transactions = Transactions(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from caller.hall import Hall, WindowKind
 from caller.model import QueueRules, Ticket, TicketStatus, Window
-from caller.policy import CallingPolicy, OldestWithHeadStart
+from caller.policy import CallingPolicy, OldestWithHeadStart, fixed_reach
 from caller.policy import least_flexible_longest_idle as window_priority
 
 PRIORITY_RANK = {"green": 0, "appointment": 1, "normal": 2}
@@ -90,13 +90,14 @@ def policies(hall: Hall, rules: QueueRules, day: dt.date) -> dict[str, SimPolicy
             dedicated.append(SimWindowSpec(len(dedicated) + 1, frozenset({category})))
     for extra in seasonal:  # the seasonal window is added in the old layout too
         dedicated.append(SimWindowSpec(len(dedicated) + 1, extra.serves))
-    ours = OldestWithHeadStart(rules)
+    # the live rule, told how narrow each category's narrowest window is in this layout (the hall's, that day)
+    ours = OldestWithHeadStart(rules, fixed_reach(w.serves for w in reform))
     return {
         "dedicated": SimPolicy("dedicated", Fifo(), by_number, tuple(dedicated)),
         "fifo": SimPolicy("fifo", Fifo(), by_number, reform),
         "strict-priority": SimPolicy("strict-priority", StrictPriority(), by_number, reform),
         "pooled": SimPolicy(
-            "pooled", ours, least_flexible_longest_idle, tuple(SimWindowSpec(n + 1, everything) for n in range(staffed))
+            "pooled", OldestWithHeadStart(rules), least_flexible_longest_idle, tuple(SimWindowSpec(n + 1, everything) for n in range(staffed))
         ),
         "ours": SimPolicy("ours", ours, least_flexible_longest_idle, reform),
         "ours+tidal": SimPolicy("ours+tidal", ours, least_flexible_longest_idle, hall_windows(hall, day, tidal=True), tidal=True),

@@ -177,21 +177,22 @@ class Repository:
         return and_(c.hall == self.hall, c.service_day == day, c.status == TicketStatus.WAITING.value)
 
     def queue_heads(self, day: dt.date, categories: Iterable[str], per_category: int = 5) -> list[Ticket]:
-        """The first few waiting tickets of each category by effective queue time: what a window chooses from.
+        """What a window chooses from: per category, the first few waiting tickets by effective queue time
+        (age + head start) and the one that has waited longest (the calling rule's oldest-first bound).
 
-        One small indexed query per category, so the cost does not grow with the length of the queue.
+        Small indexed queries per category, so the cost does not grow with the length of the queue.
         """
         c = t.tickets.c
-        heads: list[Ticket] = []
+        heads: dict[int, Ticket] = {}
         for category in sorted(categories):
-            rows = self.conn.execute(
-                select(t.tickets)
-                .where(self._waiting(day), c.category == category)
-                .order_by(c.order_at, c.pk)
-                .limit(per_category)
-            )
-            heads.extend(_ticket(row) for row in rows)
-        return heads
+            first = select(t.tickets).where(self._waiting(day), c.category == category)
+            rows = [
+                *self.conn.execute(first.order_by(c.order_at, c.pk).limit(per_category)),
+                *self.conn.execute(first.order_by(c.queued_at, c.pk).limit(1)),
+            ]
+            for row in rows:
+                heads.setdefault(row.pk, _ticket(row))
+        return list(heads.values())
 
     def waiting_counts(self, day: dt.date) -> dict[str, int]:
         c = t.tickets.c

@@ -78,6 +78,7 @@ tickets = Table(
     Column("version", Integer, nullable=False, default=0),
     UniqueConstraint("hall", "service_day", "number", name="uq_tickets_day_number"),
     Index("ix_tickets_queue", "hall", "service_day", "status", "category", "order_at"),
+    Index("ix_tickets_age", "hall", "service_day", "status", "category", "queued_at"),
 )
 
 number_counters = Table(

@@ -1,8 +1,9 @@
 import datetime as dt
+from dataclasses import replace
 
 from caller import model
 from caller.model import Priority, Window
-from caller.policy import OldestWithHeadStart
+from caller.policy import OldestWithHeadStart, fixed_reach
 from tests.caller.test_model import RULES, T0
 
 ALL = frozenset({"shebao", "yibao", "budongchan"})
@@ -61,3 +62,30 @@ def test_ties_go_to_the_earlier_issue_then_the_lower_number():
     policy = OldestWithHeadStart(RULES)
     a, b = make("A002", 5), make("A001", 5)
     assert policy.choose(Window(1), ALL, [a, b], at(6)).number == "A001"
+
+
+GUARDED = replace(RULES, oldest_first_after=dt.timedelta(minutes=12))
+
+
+def test_past_the_bound_the_oldest_goes_first_and_head_starts_wait():
+    policy = OldestWithHeadStart(GUARDED)
+    normal = make("A001", 0)
+    green = make("A002", 5, priority=Priority.GREEN)  # age + head start: 20 + 5 > 11 min
+    assert policy.choose(Window(1), ALL, [normal, green], at(11)).number == "A002"  # under the bound
+    assert policy.choose(Window(1), ALL, [normal, green], at(12)).number == "A001"  # A001 has waited 12 min
+    # among the overdue, age alone decides; under the bound nothing changes for the others
+    late = make("A003", 1)
+    assert policy.choose(Window(1), ALL, [green, late, normal], at(13)).number == "A001"
+
+
+def test_a_window_puts_work_no_narrower_window_can_take_ahead_by_the_bonus():
+    reach = fixed_reach([ALL, frozenset({"shebao", "yibao"})])  # a comprehensive window and a 社保/医保 one
+    policy = OldestWithHeadStart(replace(RULES, exclusive_bonus=dt.timedelta(minutes=2)), reach)
+    shebao = make("A001", 0)
+    budongchan = make("E001", 1, "budongchan")  # only the comprehensive window takes 不动产
+    assert policy.choose(Window(1), ALL, [shebao, budongchan], at(5)).number == "E001"  # 1 min younger: bonus 2
+    older = make("A002", -2)
+    assert policy.choose(Window(1), ALL, [older, budongchan], at(5)).number == "A002"  # 3 min older: no
+    # the narrow window gets no bonus for what it alone can take beyond the comprehensive one: plain age
+    yibao = make("B001", 0.5, "yibao")
+    assert policy.choose(Window(7), frozenset({"shebao", "yibao"}), [yibao, shebao], at(5)).number == "A001"

@@ -458,3 +458,14 @@ def test_a_seasonal_window_left_open_after_its_season_is_logged_out_once_idle(se
     assert service.window_view(13).window.state is WindowState.CLOSED
     assert service.housekeeping.close_out_of_season() == []
     assert [e.type for e in service.events_after(0)] == ["window-closed"]
+
+
+def test_a_ticket_past_the_oldest_first_bound_is_found_behind_many_head_starts(service, clock):
+    """The window chooses from a few heads per category: the one waiting longest must be among them."""
+    old = issue(service).ticket  # A001, normal
+    clock.advance(minutes=4)
+    for _ in range(6):  # six green tickets: by age + head start, all ahead of A001
+        issue(service, priority="green")
+    clock.advance(minutes=8)  # A001 has now waited 12 min: the hall's bound
+    service.open(7)
+    assert service.call_next(7).ticket.id == old.id

@@ -5,7 +5,6 @@ import datetime as dt
 from caller.service import rules_from_hall
 from caller.simulation.generator import draw_fates, generate_day
 from caller.simulation.policies import policies
-from caller.simulation.runner import OUT_OF_SEASON_DAY
 from caller.simulation.simulator import HALL_OPENS, simulate_day
 
 
@@ -41,7 +40,8 @@ def test_a_short_generated_day_gets_the_same_calls_over_http_as_in_the_simulator
     rules = rules_from_hall(hall)
     arrivals = [a for a in generate_day(42) if a.arrival_s < 75 * 60]  # the first 75 minutes of a day
     fates = draw_fates(42, arrivals)
-    policy = policies(hall, rules, OUT_OF_SEASON_DAY)["ours"]
+    # the layout of the day the live clock shows (in the 医保 season: the seasonal window is part of it)
+    policy = policies(hall, rules, hall.service_day(HALL_OPENS))["ours"]
     simulated = simulate_day(arrivals, fates, policy, rules, {c.id: c.service_minutes * 60 for c in hall.categories})
     kinds = {a.kind for a in simulated.actions}
     assert {"issue", "call", "finish", "open"} <= kinds and len(simulated.calls) > 50
