@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -118,6 +119,37 @@ def run_check_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_lunch_rota(args: argparse.Namespace) -> int:
+    """The staggered lunch rota the simulator measures, for the staff: who breaks when, who covers."""
+    from caller.hall import WindowKind
+    from caller.simulation.policies import SimWindowSpec, lunch_schedule
+
+    hall = load_hall(args.hall_file or CallerSettings().hall_file)
+    day = args.date or dt.date.today()
+    windows = [
+        SimWindowSpec(w.number, hall.serves(w), tidal=w.kind is WindowKind.TIDAL)
+        for w in hall.windows
+        if hall.window_in_season(w, day)
+    ]
+    schedule = lunch_schedule(windows, hall)
+    if not schedule:
+        print(f"{hall.hall.name}: no lunch break in the hall file")
+        return 0
+    opens = dt.datetime.combine(day, hall.hours.open)
+
+    def clock(seconds: float) -> str:
+        return f"{opens + dt.timedelta(seconds=seconds):%H:%M}"
+
+    print(f"{hall.hall.name} {day:%Y-%m-%d}: lunch rota ({'staggered' if hall.hours.staggered_lunch else 'all at once'})")
+    for window in sorted(hall.windows, key=lambda w: w.number):
+        if window.number in schedule:
+            start, end = schedule[window.number]
+            print(f"  {window.number:>3} {window.name}: {clock(start)}–{clock(end)}")
+        elif hall.window_in_season(window, day):
+            print(f"  {window.number:>3} {window.name}: no break (tidal, extra staff while open)")
+    return 0
+
+
 def run_simulate(args: argparse.Namespace) -> int:
     import json
     import time
@@ -191,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-config", help="validate a hall file and print every problem")
     check.add_argument("path", nargs="?", type=Path)
     check.set_defaults(func=run_check_config)
+    rota = sub.add_parser("lunch-rota", help="print which window takes its lunch break when (staggered)")
+    rota.add_argument("--hall", dest="hall_file", type=Path)
+    rota.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    rota.set_defaults(func=run_lunch_rota)
     simulate = sub.add_parser("simulate", help="compare calling policies on generated days of the hall")
     simulate.add_argument("--hall", dest="hall_file", type=Path)
     simulate.add_argument("--days", type=int, default=60)

@@ -52,3 +52,13 @@ def test_every_command_reports_a_bad_hall_file_plainly(tmp_path, sqlite_url):
         run = onewindow(*args)
         assert run.returncode == 1, args
         assert "categories[1].prefix" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_lunch_rota_keeps_one_of_each_pair_of_alike_windows_open():
+    run = onewindow("lunch-rota", "--date", "2026-11-23")
+    assert run.returncode == 0, run.stderr
+    rows = {int(line.split()[0]): line.rsplit(": ", 1)[1] for line in run.stdout.splitlines()[1:]}
+    first, second = "12:00–13:00", "13:00–14:00"
+    assert [rows[n] for n in range(1, 9)] == [first, second] * 4  # windows 1–6 alike, 7–8 alike: alternate
+    assert rows[12].startswith("no break") and rows[13] == first  # tidal works through; 13 in season
+    assert 13 not in {int(line.split()[0]) for line in onewindow("lunch-rota", "--date", "2026-03-16").stdout.splitlines()[1:]}
