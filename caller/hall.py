@@ -91,6 +91,16 @@ class QueueRules(_Strict):
     exclusive_bonus_minutes: float = Field(default=2, ge=0, le=60)
 
 
+class AppointmentRules(_Strict):
+    """预约: bookable slots per category, and when a booking may be checked in at the kiosk."""
+
+    slot_minutes: int = Field(default=30, ge=5, le=240)
+    per_slot: int = Field(default=3, ge=0, le=100)  # bookings per category and slot; 0 = no booking
+    early_minutes: int = Field(default=30, ge=0, le=240)  # check-in opens this long before the slot
+    late_minutes: int = Field(default=15, ge=0, le=240)  # and closes this long after the slot ends
+    days_ahead: int = Field(default=7, ge=0, le=60)  # how far ahead a slot may be booked
+
+
 class TidalConfig(_Strict):
     """When the caller advises opening and closing tidal windows, and whether it does so itself."""
 
@@ -164,6 +174,7 @@ class Hall(_Strict):
     self_service: SelfService = Field(default_factory=SelfService)
     queue: QueueRules = Field(default_factory=QueueRules)
     tidal: TidalConfig = Field(default_factory=TidalConfig)
+    appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]
@@ -223,6 +234,28 @@ class Hall(_Strict):
         if not self.is_working_day(local.date()):
             return False
         return self.hours.issue_from <= local.time() < self.hours.issue_until
+
+    def slots(self, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The appointment slots of a day (none on a closed day): from issue_from, each slot_minutes long,
+        the last ending by issue_until."""
+        if not self.is_working_day(day):
+            return []
+        length = dt.timedelta(minutes=self.appointments.slot_minutes)
+        start = dt.datetime.combine(day, self.hours.issue_from, self.zone)
+        until = dt.datetime.combine(day, self.hours.issue_until, self.zone)
+        slots = []
+        while start + length <= until:
+            slots.append((start, start + length))
+            start += length
+        return slots
+
+    def next_open_day(self, after: dt.date, horizon: int = 30) -> dt.date | None:
+        """The first working day after `after`, within `horizon` days."""
+        for offset in range(1, horizon + 1):
+            day = after + dt.timedelta(days=offset)
+            if self.is_working_day(day):
+                return day
+        return None
 
     def window_in_season(self, window: WindowSpec, day: dt.date) -> bool:
         if window.kind is not WindowKind.SEASONAL:

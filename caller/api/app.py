@@ -14,7 +14,8 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from caller.api import events, queue, tickets, windows
+from caller.api import appointments, events, queue, tickets, windows
+from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.event_hub import EventHub
 from caller.hall import Hall, load_hall
@@ -151,9 +152,10 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.appointments = AppointmentBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
     app.state.hub = hub
-    for module in (queue, tickets, windows, events):
+    for module in (queue, tickets, appointments, windows, events):
         app.include_router(module.router)
 
     @app.exception_handler(QueueError)

@@ -143,3 +143,32 @@ tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
 )
+
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("pk", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("public_id", String(24), nullable=False, unique=True),
+    Column("category", String(32), nullable=False),
+    Column("slot_start", UtcDateTime, nullable=False),
+    Column("slot_end", UtcDateTime, nullable=False),
+    # 1..per_slot: the unique seat keeps two kiosks booking at once from overfilling a slot
+    Column("seat", Integer, nullable=False),
+    Column("status", String(16), nullable=False),  # booked, checked-in, cancelled
+    Column("booked_at", UtcDateTime, nullable=False),
+    Column("checked_in_at", UtcDateTime),
+    Column("ticket_id", String(24)),
+    Column("source", String(32)),
+    UniqueConstraint("hall", "category", "slot_start", "seat", name="uq_appointments_seat"),
+)
+
+# secrets the caller processes of a hall share, created on first use (e.g. the key that signs QR codes)
+hall_secrets = Table(
+    "hall_secrets",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("name", String(32), primary_key=True),
+    Column("value", String(128), nullable=False),
+)

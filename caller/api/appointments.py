@@ -1,0 +1,104 @@
+"""预约 endpoints: free slots, booking, a booking's status by its QR code, and check-in for a ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from caller.api.deps import HallDep, require
+from caller.api.schemas import Problem, TicketOut, ticket_out
+from caller.appointments import Appointment, AppointmentBook
+from caller.auth import Role
+from caller.hall import Hall
+
+router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
+ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422)}
+
+
+def get_book(request: Request) -> AppointmentBook:
+    return request.app.state.appointments
+
+
+Book = Annotated[AppointmentBook, Depends(get_book)]
+
+
+class SlotOut(BaseModel):
+    start: str
+    end: str
+    free: int
+
+
+class BookBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: str = Field(min_length=1, max_length=32)
+    slot_start: dt.datetime = Field(description="the slot's start with its time zone, as /slots lists it")
+    source: str | None = Field(default=None, max_length=32)
+
+
+class CodeBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(min_length=1, max_length=256, description="what the booking's QR code holds")
+
+
+class AppointmentOut(BaseModel):
+    id: str
+    code: str = Field(description="put this in the QR code; a kiosk checks it in")
+    category: str
+    category_name: str
+    slot_start: str
+    slot_end: str
+    status: str
+    ticket_id: str | None
+
+
+class CheckInOut(BaseModel):
+    appointment: AppointmentOut
+    ticket: TicketOut
+
+
+def appointment_out(hall: Hall, book: AppointmentBook, appointment: Appointment) -> AppointmentOut:
+    category = hall.category(appointment.category)
+    return AppointmentOut(
+        id=appointment.id,
+        code=book.code(appointment),
+        category=appointment.category,
+        category_name=category.name if category else appointment.category,
+        slot_start=hall.local(appointment.slot_start).isoformat(),
+        slot_end=hall.local(appointment.slot_end).isoformat(),
+        status=appointment.status.value,
+        ticket_id=appointment.ticket_id,
+    )
+
+
+@router.get("/slots", response_model=list[SlotOut], responses=ERRORS)
+def appointment_slots(book: Book, hall: HallDep, category: str = Query(max_length=32), day: dt.date = Query()) -> list[SlotOut]:
+    """A day's slots of a category that have not ended, with the seats still free."""
+    return [
+        SlotOut(start=hall.local(s.start).isoformat(), end=hall.local(s.end).isoformat(), free=s.free)
+        for s in book.slots(category, day)
+    ]
+
+
+@router.post("", status_code=201, response_model=AppointmentOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
+def book_appointment(body: BookBody, book: Book, hall: HallDep) -> AppointmentOut:
+    """Book a seat in a slot; the answer's `code` goes into the QR code printed or shown to the citizen."""
+    return appointment_out(hall, book, book.book(body.category, body.slot_start, body.source))
+
+
+@router.post(
+    "/check-in", status_code=201, response_model=CheckInOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))]
+)
+def check_in(body: CodeBody, book: Book, hall: HallDep) -> CheckInOut:
+    """预约签到: an on-time booking becomes an appointment ticket, once. Too early, too late, already used,
+    cancelled or forged: 4xx with a message the kiosk shows before offering a walk-in ticket."""
+    appointment, view = book.check_in(body.code)
+    return CheckInOut(appointment=appointment_out(hall, book, appointment), ticket=ticket_out(hall, view))
+
+
+@router.get("/{code}", response_model=AppointmentOut, responses=ERRORS)
+def appointment_status(code: Annotated[str, Field(max_length=256)], book: Book, hall: HallDep) -> AppointmentOut:
+    """A booking's status by its code (the code is the secret: no token needed, no personal data)."""
+    return appointment_out(hall, book, book.status(code))

@@ -1,0 +1,225 @@
+"""预约: booking slots, the signed QR code a booking carries, and checking it in for an appointment ticket."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from caller.hall import AppointmentRules, Hall
+from caller.model import NotFound, QueueError
+from caller.service import Invalid, IssueRequest, QueueService
+from caller.standing import TicketView
+from caller.storage import tables as t
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked-in"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Appointment:
+    id: str
+    category: str
+    slot_start: dt.datetime
+    slot_end: dt.datetime
+    status: AppointmentStatus
+    booked_at: dt.datetime
+    checked_in_at: dt.datetime | None = None
+    ticket_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: dt.datetime
+    end: dt.datetime
+    free: int
+
+
+class BadCode(QueueError):
+    status = 400
+
+
+def check_in_refusal(appointment: Appointment, now: dt.datetime, rules: AppointmentRules, hall: Hall) -> QueueError | None:
+    """Why a booking cannot be checked in now, or None. Pure: the kiosk shows the message and offers a walk-in."""
+    local = lambda moment: f"{hall.local(moment):%m月%d日 %H:%M}"  # noqa: E731
+    if appointment.status is AppointmentStatus.CHECKED_IN:
+        return QueueError("appointment_used", "此预约已签到取号，请勿重复签到 / this booking has already been checked in")
+    if appointment.status is AppointmentStatus.CANCELLED:
+        return QueueError("appointment_cancelled", "此预约已取消，请取普通号 / this booking was cancelled")
+    opens = appointment.slot_start - dt.timedelta(minutes=rules.early_minutes)
+    closes = appointment.slot_end + dt.timedelta(minutes=rules.late_minutes)
+    if now < opens:
+        return QueueError("too_early", f"预约时段未到，请于 {local(opens)} 后签到 / too early: check in from {local(opens)}")
+    if now > closes:
+        return QueueError("too_late", f"预约已过时（截至 {local(closes)}），请取普通号 / too late: the booking lapsed")
+    return None
+
+
+def _appointment(row) -> Appointment:  # noqa: ANN001 - a result row
+    return Appointment(
+        row.public_id, row.category, row.slot_start, row.slot_end, AppointmentStatus(row.status), row.booked_at,
+        row.checked_in_at, row.ticket_id,
+    )
+
+
+class AppointmentBook:
+    """Bookings of one hall, kept in the caller's database beside its tickets."""
+
+    SECRET_NAME = "appointment-signing"
+
+    def __init__(self, service: QueueService):
+        self.service = service
+        self.hall = service.hall
+        self.tx = service.tx
+        self._serializer: URLSafeSerializer | None = None
+
+    # ---- the signed code
+    def _signer(self) -> URLSafeSerializer:
+        """Signs with a key all caller processes of the hall share: created once, kept in the database."""
+        if self._serializer is None:
+            hall_id = self.hall.hall.id
+
+            def work(repo, now):  # noqa: ANN001, ANN202
+                conn: Connection = repo.conn
+                values = {"hall": hall_id, "name": self.SECRET_NAME, "value": secrets.token_urlsafe(32)}
+                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+                conn.execute(dialect.insert(t.hall_secrets).values(**values).on_conflict_do_nothing())
+                return conn.execute(
+                    select(t.hall_secrets.c.value).where(
+                        t.hall_secrets.c.hall == hall_id, t.hall_secrets.c.name == self.SECRET_NAME
+                    )
+                ).scalar_one()
+
+            self._serializer = URLSafeSerializer(self.tx.write(work), salt="onewindow-appointment")
+        return self._serializer
+
+    def code(self, appointment: Appointment) -> str:
+        """What the QR code holds: the booking's id, signed, so a forged or altered code is refused."""
+        return self._signer().dumps(appointment.id)
+
+    def _id_of(self, code: str) -> str:
+        try:
+            public_id = self._signer().loads(code.strip())
+        except BadSignature:
+            raise BadCode("invalid_code", "二维码无效，不是本大厅的预约码 / not a valid booking code of this hall") from None
+        if not isinstance(public_id, str):
+            raise BadCode("invalid_code", "二维码无效 / not a valid booking code")
+        return public_id
+
+    # ---- slots and booking
+    def slots(self, category: str, day: dt.date) -> list[Slot]:
+        self._category(category)
+        rules = self.hall.appointments
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            rows = repo.conn.execute(
+                select(c.slot_start, func.count())
+                .where(c.hall == self.hall.hall.id, c.category == category, c.status != AppointmentStatus.CANCELLED.value)
+                .where(c.slot_start >= dt.datetime.combine(day, dt.time(0), self.hall.zone))
+                .where(c.slot_start < dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), self.hall.zone))
+                .group_by(c.slot_start)
+            )
+            taken = {start: count for start, count in rows}
+            return [
+                Slot(start, end, max(0, rules.per_slot - taken.get(start.astimezone(dt.timezone.utc), 0)))
+                for start, end in self.hall.slots(day)
+                if end > now
+            ]
+
+        return self.tx.read(work)
+
+    def book(self, category: str, slot_start: dt.datetime, source: str | None = None) -> Appointment:
+        self._category(category)
+        rules = self.hall.appointments
+        if slot_start.tzinfo is None:
+            raise Invalid("invalid_slot", "时段须带时区 / the slot time needs a time zone")
+        day = self.hall.service_day(slot_start)
+        slot = next((s for s in self.hall.slots(day) if s[0] == slot_start), None)
+        if slot is None or rules.per_slot == 0:
+            raise Invalid("invalid_slot", "没有这个预约时段 / no such appointment slot")
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            if slot[1] <= now:
+                raise QueueError("slot_past", "该时段已过 / the slot is over")
+            if (day - self.hall.service_day(now)).days > rules.days_ahead:
+                raise QueueError("too_far_ahead", f"只能预约 {rules.days_ahead} 天内的时段 / too far ahead")
+            taken = set(
+                repo.conn.execute(
+                    select(c.seat).where(c.hall == self.hall.hall.id, c.category == category, c.slot_start == slot[0])
+                ).scalars()
+            )
+            seat = next((n for n in range(1, rules.per_slot + 1) if n not in taken), None)
+            if seat is None:
+                raise QueueError("slot_full", "该时段已约满，请选择其他时段 / the slot is fully booked")
+            appointment = Appointment(
+                secrets.token_urlsafe(12), category, slot[0], slot[1], AppointmentStatus.BOOKED, now
+            )
+            # two kiosks taking the last seat at once: the unique seat refuses one, and its retry sees the slot full
+            repo.conn.execute(
+                insert(t.appointments).values(
+                    hall=self.hall.hall.id, public_id=appointment.id, category=category, slot_start=slot[0],
+                    slot_end=slot[1], seat=seat, status=appointment.status.value, booked_at=now, source=source,
+                )
+            )
+            return appointment
+
+        return self.tx.write(work)
+
+    def _category(self, category: str) -> None:
+        if self.hall.category(category) is None:
+            raise Invalid("unknown_category", f"没有此事项：{category} / unknown category")
+
+    # ---- status and check-in
+    def _read(self, public_id: str) -> Appointment:
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            return repo.conn.execute(
+                select(t.appointments).where(c.hall == self.hall.hall.id, c.public_id == public_id)
+            ).first()
+
+        row = self.tx.read(work)
+        if row is None:
+            raise NotFound("unknown_appointment", "查无此预约 / no such booking")
+        return _appointment(row)
+
+    def status(self, code: str) -> Appointment:
+        return self._read(self._id_of(code))
+
+    def check_in(self, code: str) -> tuple[Appointment, TicketView]:
+        """An on-time booking becomes an appointment-priority ticket, exactly once.
+
+        The ticket is issued under an idempotency key derived from the booking, so a retry after a lost
+        answer or a crash between issuing and marking the booking gets the same ticket, never a second.
+        """
+        appointment = self._read(self._id_of(code))
+        refusal = check_in_refusal(appointment, self.service.tx.clock(), self.hall.appointments, self.hall)
+        if refusal is not None:
+            if appointment.ticket_id and refusal.code == "appointment_used":
+                number = self.service.ticket(appointment.ticket_id).ticket.number
+                refusal = QueueError(refusal.code, f"此预约已签到，号码 {number} / already checked in as {number}")
+            raise refusal
+        view = self.service.issue(
+            IssueRequest(appointment.category, "appointment", source="appointment"), f"appointment:{appointment.id}"
+        )
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            repo.conn.execute(
+                update(t.appointments)
+                .where(c.hall == self.hall.hall.id, c.public_id == appointment.id, c.status == AppointmentStatus.BOOKED.value)
+                .values(status=AppointmentStatus.CHECKED_IN.value, checked_in_at=now, ticket_id=view.ticket.id)
+            )
+
+        self.tx.write(work)
+        return self._read(appointment.id), view
