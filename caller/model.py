@@ -52,6 +52,9 @@ class EventType(StrEnum):
     WINDOW_PAUSED = "window-paused"
     WINDOW_RESUMED = "window-resumed"
     TIDAL_ADVICE = "tidal-advice"
+    RECEIPT_PRINTED = "receipt-printed"
+    RECEIPT_UNPRINTED = "receipt-unprinted"  # the kiosk could not print it: the counter reprints
+    HELP_REQUESTED = "help-requested"  # 帮办代办: a kiosk's help button
 
 
 class QueueError(Exception):

@@ -341,6 +341,37 @@ class QueueService:
             raise model.NotFound("unknown_ticket", "查无此号 / no such ticket")
         return ticket
 
+    def mark_receipt(self, ticket_id: str, printed: bool) -> TicketView:
+        """The kiosk reports whether the paper slip printed; a counter reports a reprint. An unprinted ticket
+        stays in the queue and appears on the counters' reprint list (`unprinted`)."""
+
+        def work(repo: Repository, now: dt.datetime) -> Ticket:
+            ticket = self._ticket_or_404(repo, ticket_id)
+            repo.set_receipt(ticket, "printed" if printed else "unprinted")
+            kind = model.EventType.RECEIPT_PRINTED if printed else model.EventType.RECEIPT_UNPRINTED
+            self.tx.record(repo, [model.Event(kind, now, window=ticket.window, ticket=ticket)], now)
+            return ticket
+
+        ticket = self.tx.write(work)
+        return self.tx.read(lambda repo, now: self.standing.ticket(repo, ticket, now))
+
+    def unprinted(self) -> list[TicketView]:
+        def work(repo: Repository, now: dt.datetime) -> list[TicketView]:
+            return [self.standing.ticket(repo, ticket, now) for ticket in repo.unprinted(self.hall.service_day(now))]
+
+        return self.tx.read(work)
+
+    def request_help(self, source: str | None, note: str | None) -> int:
+        """帮办代办: a kiosk's help button; the help window and the counters see a `help-requested` event."""
+
+        def work(repo: Repository, now: dt.datetime) -> int:
+            data = {"source": source or "kiosk", **({"note": note} if note else {})}
+            help_window = next((w.number for w in self.hall.windows if w.kind.value == "help"), None)
+            self.tx.record(repo, [model.Event(model.EventType.HELP_REQUESTED, now, window=help_window, data=data)], now)
+            return repo.last_event_id()
+
+        return self.tx.write(work)
+
     def ticket(self, ticket_id: str) -> TicketView:
         return self.tx.read(lambda repo, now: self.standing.ticket(repo, self._ticket_or_404(repo, ticket_id), now))
 

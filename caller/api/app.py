@@ -14,7 +14,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from caller.api import appointments, events, queue, tickets, windows
+from caller.api import appointments, events, hall_info, queue, tickets, windows
 from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.event_hub import EventHub
@@ -155,7 +155,7 @@ def create_app(
     app.state.appointments = AppointmentBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
     app.state.hub = hub
-    for module in (queue, tickets, appointments, windows, events):
+    for module in (queue, hall_info, tickets, appointments, windows, events):
         app.include_router(module.router)
 
     @app.exception_handler(QueueError)

@@ -6,6 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
+from pydantic import BaseModel, ConfigDict
 
 from caller.api.deps import HallDep, Service, require
 from caller.api.schemas import IssueBody, Problem, TicketOut, ticket_out
@@ -36,6 +37,14 @@ def issue_ticket(
     return ticket_out(hall, view)
 
 
+@router.get(
+    "/unprinted", response_model=list[TicketOut], responses=ERRORS, dependencies=[Depends(require(Role.COUNTER))]
+)
+def unprinted_tickets(service: Service, hall: HallDep) -> list[TicketOut]:
+    """Today's live tickets whose paper slip did not print: the counters reprint them."""
+    return [ticket_out(hall, view) for view in service.unprinted()]
+
+
 @router.get("/{ticket_id}", response_model=TicketOut, responses=ERRORS)
 def ticket_status(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
     """A ticket's public status: no personal data."""
@@ -58,3 +67,19 @@ def return_after_no_show(ticket_id: str, service: Service, hall: HallDep) -> Tic
 )
 def cancel_ticket(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
     return ticket_out(hall, service.cancel(ticket_id[:24]))
+
+
+class ReceiptBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    printed: bool
+
+
+@router.post(
+    "/{ticket_id}/receipt",
+    response_model=TicketOut,
+    responses=ERRORS,
+    dependencies=[Depends(require(Role.KIOSK, Role.COUNTER))],
+)
+def report_receipt(ticket_id: str, body: ReceiptBody, service: Service, hall: HallDep) -> TicketOut:
+    """Whether the paper slip printed (kiosk) or was reprinted (counter). Unprinted tickets stay in the queue."""
+    return ticket_out(hall, service.mark_receipt(ticket_id[:24], body.printed))

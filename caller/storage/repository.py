@@ -150,6 +150,19 @@ class Repository:
         row = self.conn.execute(query).first()
         return _ticket(row) if row else None
 
+    def set_receipt(self, ticket: Ticket, state: str) -> None:
+        self.conn.execute(update(t.tickets).where(t.tickets.c.pk == ticket.pk).values(receipt=state))
+
+    def unprinted(self, day: dt.date) -> list[Ticket]:
+        """Live tickets of the day whose receipt did not print: the counters' reprint list."""
+        c = t.tickets.c
+        rows = self.conn.execute(
+            select(t.tickets)
+            .where(c.hall == self.hall, c.service_day == day, c.receipt == "unprinted", c.status.in_([s.value for s in LIVE_STATUSES]))
+            .order_by(c.issued_at, c.pk)
+        )
+        return [_ticket(row) for row in rows]
+
     def ticket_by_pk(self, pk: int) -> Ticket | None:
         row = self.conn.execute(select(t.tickets).where(t.tickets.c.pk == pk)).first()
         return _ticket(row) if row else None

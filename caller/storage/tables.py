@@ -75,6 +75,7 @@ tickets = Table(
     Column("name_masked", String(16)),
     Column("id_masked", String(24)),
     Column("source", String(32)),
+    Column("receipt", String(12)),  # printed / unprinted, as the kiosk or a counter's reprint reported
     Column("version", Integer, nullable=False, default=0),
     UniqueConstraint("hall", "service_day", "number", name="uq_tickets_day_number"),
     Index("ix_tickets_queue", "hall", "service_day", "status", "category", "order_at"),

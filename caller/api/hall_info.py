@@ -1,0 +1,70 @@
+"""The hall as kiosks and boards need it (name, hours, whether tickets are issued now, the 24-hour zone),
+and the help button."""
+
+from __future__ import annotations
+
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+
+from caller.api.deps import HallDep, Service, require
+from caller.api.schemas import Problem
+from caller.auth import Role
+
+router = APIRouter(prefix="/api/v1", tags=["hall"])
+ERRORS = {code: {"model": Problem} for code in (401, 403, 422)}
+
+
+class SelfServiceOut(BaseModel):
+    enabled: bool
+    name: str
+    notice: str
+
+
+class HallOut(BaseModel):
+    id: str
+    name: str
+    now: str
+    issuing_now: bool
+    issue_from: str
+    issue_until: str
+    next_issuing_day: str | None = Field(description="today if tickets are still to be issued today, else the next working day")
+    appointment_days_ahead: int
+    self_service: SelfServiceOut
+
+
+class HelpBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str | None = Field(default=None, max_length=32, description="which kiosk")
+    note: str | None = Field(default=None, max_length=64, description="no personal data")
+
+
+class HelpOut(BaseModel):
+    event_id: int
+
+
+@router.get("/hall", response_model=HallOut)
+def hall_info(hall: HallDep, service: Service) -> HallOut:
+    """No token needed: what a kiosk shows at the top and how it decides between day and 24-hour mode."""
+    now = service.tx.clock()
+    local = hall.local(now)
+    today = local.date()
+    later_today = hall.is_working_day(today) and local.time() < hall.hours.issue_until
+    next_day = today if later_today else hall.next_open_day(today)
+    return HallOut(
+        id=hall.hall.id,
+        name=hall.hall.name,
+        now=local.isoformat(),
+        issuing_now=hall.is_issuing(now) or not service.enforce_hours,
+        issue_from=f"{hall.hours.issue_from:%H:%M}",
+        issue_until=f"{hall.hours.issue_until:%H:%M}",
+        next_issuing_day=next_day.isoformat() if next_day else None,
+        appointment_days_ahead=hall.appointments.days_ahead,
+        self_service=SelfServiceOut(**hall.self_service.model_dump()),
+    )
+
+
+@router.post("/help", status_code=201, response_model=HelpOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
+def request_help(body: HelpBody, service: Service) -> HelpOut:
+    """帮办代办: the kiosk's help button. The help window and the counters get a `help-requested` event."""
+    return HelpOut(event_id=service.request_help(body.source, body.note))

@@ -1,0 +1,58 @@
+"""Receipts that did not print, the help button, and the hall info kiosks read (real HTTP)."""
+
+import datetime as dt
+
+from tests.caller.test_api import issue, problem
+
+
+def test_an_unprinted_receipt_keeps_the_ticket_and_lists_it_for_reprint(live):
+    ticket = issue(live).json()
+    other = issue(live).json()
+    assert live.post(f"/api/v1/tickets/{ticket['id']}/receipt", "kiosk", json={"printed": False}).status_code == 200
+    assert live.post(f"/api/v1/tickets/{other['id']}/receipt", "kiosk", json={"printed": True}).status_code == 200
+    listed = live.get("/api/v1/tickets/unprinted", "counter", window=1).json()
+    assert [t["number"] for t in listed] == [ticket["number"]] and listed[0]["status"] == "waiting"
+    assert live.post(f"/api/v1/tickets/{ticket['id']}/receipt", "counter", window=1, json={"printed": True}).ok
+    assert live.get("/api/v1/tickets/unprinted", "counter", window=1).json() == []
+    problem(live.post("/api/v1/tickets/nope/receipt", "kiosk", json={"printed": False}), 404, "unknown_ticket")
+    problem(live.post(f"/api/v1/tickets/{ticket['id']}/receipt", "kiosk", json={"printed": "maybe"}), 422, "invalid_request")
+    assert live.get("/api/v1/tickets/unprinted").status_code == 401
+    types = [e["type"] for e in events(live)]
+    assert types.count("receipt-unprinted") == 1 and types.count("receipt-printed") == 2
+
+
+def events(live):
+    import json
+
+    import requests
+
+    with requests.get(live.base + "/api/v1/events", headers={**live.headers("display"), "Last-Event-ID": "0"},
+                      stream=True, timeout=5) as stream:
+        found = []
+        for line in stream.iter_lines(decode_unicode=True):
+            if line.startswith("data:"):
+                found.append(json.loads(line[5:]))
+            if line.startswith("data:") and found[-1]["id"] >= last_id(live):
+                return found
+    return found
+
+
+def last_id(live):
+    return live.get("/api/v1/queue", "display").json()["last_event_id"]
+
+
+def test_the_help_button_becomes_an_event_for_the_help_window(live):
+    answer = live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1", "note": "老人需要帮办"})
+    assert answer.status_code == 201
+    (help_event,) = [e for e in events(live) if e["type"] == "help-requested"]
+    assert help_event["window"] == 14 and help_event["data"] == {"source": "kiosk-1", "note": "老人需要帮办"}
+    problem(live.post("/api/v1/help", "kiosk", json={"note": "x" * 65}), 422, "invalid_request")
+
+
+def test_the_hall_info_says_whether_tickets_are_issued_and_when_next(live, clock):
+    info = live.get("/api/v1/hall").json()
+    assert info["name"] and info["issuing_now"] is True and info["next_issuing_day"] == "2026-11-23"
+    clock.set(dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.timezone.utc))  # 18:00 in Shanghai
+    night = live.get("/api/v1/hall").json()
+    assert night["issuing_now"] is False and night["next_issuing_day"] == "2026-11-24"
+    assert night["self_service"]["enabled"] and night["self_service"]["notice"]
