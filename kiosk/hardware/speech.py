@@ -1,9 +1,15 @@
-"""Spoken prompts in Mandarin: pyttsx3 over espeak-ng, in a worker thread that owns the engine.
+"""Spoken prompts in Mandarin: espeak-ng (voice cmn-latn-pinyin) run by a worker thread.
 
 URLs: `espeak://` plays through the sound card; `wav:///dir` writes one WAV file per utterance (the demo
-without speakers, and tests that measure them); `none://` stays silent. `say` only queues, so the screen
+without speakers, and tests that measure them); `none://` stays silent. Both sounding modes run the same
+espeak-ng command; only its output differs (`-w FILE` or the sound card). `say` only queues, so the screen
 never waits for speech; `interrupt=True` drops what is still queued (a citizen who moved on to the next
 screen does not need the last one's prompt).
+
+Why the espeak-ng program and not pyttsx3, which the design named: pyttsx3 keeps one engine per process
+(its espeak driver registers a process-wide callback), so a second speaker — the kiosk's and, in issue 5,
+the board's announcer, or one test after another — shares and corrupts the first one's state; our test
+lost WAV files that way. A subprocess per utterance is isolated, can be killed, and costs ~20 ms.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import shutil
+import subprocess
 import threading
 import urllib.parse
 from pathlib import Path
@@ -61,44 +69,35 @@ class Speaker:
     def wait_idle(self, timeout_s: float = 10.0) -> bool:
         return self._idle.wait(timeout_s)
 
-    def close(self) -> None:
+    def close(self, timeout_s: float = 10.0) -> None:
+        self.wait_idle(timeout_s)
         self._queue.put(None)
         self._thread.join(timeout=10)
 
-    def _engine(self):  # noqa: ANN202 - a pyttsx3 engine, created in the worker that uses it
-        import pyttsx3
-
-        engine = pyttsx3.init()
-        wanted = [v.id for v in engine.getProperty("voices") if v.id == self.voice or v.id.endswith("/" + self.voice)]
-        if wanted:
-            engine.setProperty("voice", wanted[0])
-        else:
-            log.warning("speech voice %s not installed; using the default", self.voice)
-        engine.setProperty("rate", self.rate)
-        engine.setProperty("volume", self.volume)
-        return engine
+    def _command(self, text: str, wav: Path | None) -> list[str]:
+        program = shutil.which("espeak-ng") or "espeak-ng"
+        amplitude = str(max(0, min(200, round(self.volume * 100))))
+        return [program, "-v", self.voice, "-s", str(self.rate), "-a", amplitude,
+                *(["-w", str(wav)] if wav is not None else []), "--", text]
 
     def _work(self) -> None:
-        engine = None
         while True:
             text = self._queue.get()
             if text is None:
                 return
             try:
-                if engine is None:
-                    engine = self._engine()
+                path = None
                 if self.folder is not None:
                     path = self.folder / f"{next(self._counter):05d}.wav"
-                    engine.save_to_file(text, str(path))
-                    engine.runAndWait()
+                run = subprocess.run(self._command(text, path), capture_output=True, timeout=60)
+                if run.returncode != 0:
+                    raise RuntimeError(run.stderr.decode(errors="replace")[:200])
+                if path is not None:
                     self.written.append(path)
-                else:
-                    engine.say(text)
-                    engine.runAndWait()
-            except Exception:  # noqa: BLE001 - no sound card, a driver error: the kiosk goes on without voice
+            except (OSError, RuntimeError, subprocess.TimeoutExpired):
+                # no espeak-ng, no sound card: the kiosk goes on without voice, and says so in its log
                 self.failures += 1
                 log.exception("speech failed")
-                engine = None
             finally:
                 if self._queue.empty():
                     self._idle.set()

@@ -26,9 +26,9 @@ def failure_of(reader):
 def test_a_card_on_the_reader_is_read_and_without_one_it_says_so(device):
     reader = CardReader(device.path, timeout_s=1)
     assert failure_of(reader) is ReadFailure.NO_CARD
-    device.insert(name="王小明", birth=dt.date(1955, 2, 1), id_number="110105195502010012")
+    device.insert(name="王小明", birth=dt.date(1955, 2, 1), id_number="110105195502010010")
     card = reader.read_card()
-    assert (card.name, card.id_number, card.birth) == ("王小明", "110105195502010012", dt.date(1955, 2, 1))
+    assert (card.name, card.id_number, card.birth) == ("王小明", "110105195502010010", dt.date(1955, 2, 1))
     assert [r[:2] for r in device.requests[-3:]] == [b"\x20\x01", b"\x20\x02", b"\x30\x01"]
     reader.close()
 

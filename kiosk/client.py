@@ -1,0 +1,119 @@
+"""The kiosk's only way to the caller: HTTP with `requests`, retries that reuse the Idempotency-Key."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+
+class CallerUnavailable(Exception):
+    """The caller could not be reached or failed (network, timeout, 5xx): try again later."""
+
+
+@dataclass
+class Refused(Exception):
+    """The caller refused the request (4xx): `code` is stable, `message` is for the citizen (中文 / English)."""
+
+    status: int
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code}: {self.message}"
+
+    @property
+    def chinese(self) -> str:
+        return self.message.split(" / ")[0]
+
+
+class CallerClient:
+    def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 3.0, attempts: int = 3,
+                 source: str = "kiosk"):
+        self.base = base_url.rstrip("/")
+        self.timeout_s = timeout_s
+        self.attempts = attempts
+        self.source = source
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def _call(self, method: str, path: str, *, json: Any = None, params: Any = None,
+              headers: dict[str, str] | None = None, retry: bool = True) -> Any:
+        """One request; network failures and 5xx are retried (with the same headers, so the same
+        Idempotency-Key) a few times, then CallerUnavailable. 4xx is Refused at once."""
+        last: Exception | None = None
+        for attempt in range(self.attempts if retry else 1):
+            if attempt:
+                time.sleep(min(0.2 * 2**attempt, 1.0))
+            try:
+                answer = self.session.request(method, self.base + path, json=json, params=params, headers=headers,
+                                              timeout=self.timeout_s)
+            except requests.RequestException as exc:
+                last = exc
+                continue
+            if answer.status_code >= 500:
+                last = CallerUnavailable(f"{answer.status_code} from the caller")
+                continue
+            if answer.status_code >= 400:
+                try:
+                    body = answer.json()
+                    raise Refused(answer.status_code, body.get("error", "refused"), body.get("message", ""))
+                except ValueError:
+                    raise Refused(answer.status_code, "refused", answer.text[:200]) from None
+            return answer.json() if answer.content else None
+        raise CallerUnavailable(str(last))
+
+    # ---- reading
+    def health(self) -> bool:
+        try:
+            return self._call("GET", "/api/v1/health", retry=False).get("status") == "ok"
+        except (CallerUnavailable, Refused):
+            return False
+
+    def hall(self) -> dict:
+        return self._call("GET", "/api/v1/hall")
+
+    def categories(self) -> list[dict]:
+        return self._call("GET", "/api/v1/categories")
+
+    def ticket(self, ticket_id: str) -> dict:
+        return self._call("GET", f"/api/v1/tickets/{ticket_id}")
+
+    def slots(self, category: str, day: str) -> list[dict]:
+        return self._call("GET", "/api/v1/appointments/slots", params={"category": category, "day": day})
+
+    def appointment(self, code: str) -> dict:
+        return self._call("GET", f"/api/v1/appointments/{requests.utils.quote(code, safe='')}")
+
+    # ---- acting
+    def issue(self, category: str, priority: str = "normal", *, name: str | None = None, id_number: str | None = None,
+              key: str | None = None) -> dict:
+        """Issue a ticket. Give the same `key` when retrying a journey: the caller returns the same ticket."""
+        body = {"category": category, "priority": priority, "source": self.source}
+        if name:
+            body["name"] = name
+        if id_number:
+            body["id_number"] = id_number
+        return self._call("POST", "/api/v1/tickets", json=body, headers={"Idempotency-Key": key or new_key()})
+
+    def check_in(self, code: str) -> dict:
+        return self._call("POST", "/api/v1/appointments/check-in", json={"code": code})
+
+    def book(self, category: str, slot_start: str) -> dict:
+        # not idempotent on the server: a lost answer may leave a booking behind, which simply lapses
+        return self._call("POST", "/api/v1/appointments", json={"category": category, "slot_start": slot_start,
+                                                               "source": self.source}, retry=False)
+
+    def report_receipt(self, ticket_id: str, printed: bool) -> None:
+        self._call("POST", f"/api/v1/tickets/{ticket_id}/receipt", json={"printed": printed})
+
+    def request_help(self, note: str | None = None) -> None:
+        self._call("POST", "/api/v1/help", json={"source": self.source, **({"note": note} if note else {})})
+
+
+def new_key() -> str:
+    return f"kiosk-{uuid.uuid4().hex}"

@@ -1,0 +1,248 @@
+"""What the kiosk does for a citizen, without any widget: take a number (ID card, green channel, print,
+speak), check in an appointment, book one, look up a status. The Kivy screens call these from a worker
+thread and show the outcome; tests call them directly against a real caller and simulated devices."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from caller.identity import is_valid_id_number, mask_name
+from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
+from kiosk.hardware.card_reader import CardReader
+from kiosk.hardware.printer import Printer, PrintError
+from kiosk.hardware.sam_protocol import IdentityCard
+from kiosk.hardware.speech import Speaker, spoken_number
+from kiosk.hardware.ticket_slip import Slip, render
+from kiosk.strings import t
+
+log = logging.getLogger(__name__)
+
+
+class Mode(StrEnum):
+    DAY = "day"  # tickets are issued
+    NIGHT = "night"  # outside issuing hours: the 24-hour zone's self-service functions
+    OUT_OF_SERVICE = "out-of-service"  # the caller cannot be reached, or the printer cannot print
+
+
+@dataclass
+class Devices:
+    printer: Printer | None = None
+    card_reader: CardReader | None = None
+    scanner: object | None = None  # kiosk.hardware.camera.QrScanner; opened lazily (cv2 is slow to import)
+    speaker: Speaker | None = None
+    simulated: bool = False
+
+
+@dataclass(frozen=True)
+class CategoryChoice:
+    id: str
+    name: str
+    waiting: int
+    estimated_wait_s: int | None
+    needs_id_card: bool
+    guide: dict
+
+
+@dataclass(frozen=True)
+class HomeView:
+    mode: Mode
+    hall_name: str
+    categories: list[CategoryChoice] = field(default_factory=list)
+    message: str = ""
+    hall: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+    number: str
+    ticket_id: str
+    category_name: str
+    ahead: int | None
+    estimated_wait_min: int | None
+    printed: bool
+    message: str  # what the screen says under the number
+    green: bool = False
+
+
+def wait_minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else max(1, round(seconds / 60))
+
+
+class Journey:
+    """One kiosk's dealings with the caller and its devices."""
+
+    def __init__(self, client: CallerClient, devices: Devices, *, green_age: int = 70, paper_mm: int = 80,
+                 public_url: str | None = None, clock=dt.datetime.now):  # noqa: ANN001
+        self.client = client
+        self.devices = devices
+        self.green_age = green_age
+        self.paper_mm = paper_mm
+        self.public_url = (public_url or client.base).rstrip("/")
+        self.clock = clock
+        self.hall: dict = {}
+        self.categories: dict[str, CategoryChoice] = {}
+
+    # ---- home
+    def home(self) -> HomeView:
+        try:
+            self.hall = self.client.hall()
+            self.categories = {
+                c["id"]: CategoryChoice(c["id"], c["name"], c["waiting"], c["estimated_wait_s"], c["needs_id_card"],
+                                        c["guide"])
+                for c in self.client.categories()
+            }
+        except (CallerUnavailable, Refused) as exc:
+            log.warning("caller unreachable: %s", exc)
+            return HomeView(Mode.OUT_OF_SERVICE, self.hall.get("name", ""), message=t("caller_unreachable"))
+        printer_problem = self.printer_problem()
+        if printer_problem:
+            return HomeView(Mode.OUT_OF_SERVICE, self.hall["name"], list(self.categories.values()), printer_problem,
+                            self.hall)
+        mode = Mode.DAY if self.hall["issuing_now"] else Mode.NIGHT
+        return HomeView(mode, self.hall["name"], list(self.categories.values()), hall=self.hall)
+
+    def printer_problem(self) -> str:
+        printer = self.devices.printer
+        if printer is None:
+            return ""
+        try:
+            status = printer.status()
+        except PrintError as exc:
+            return t("printer_fault", fault=t(f"fault_{exc.fault.value}"))
+        return t("printer_fault", fault=t(f"fault_{status.fault.value}")) if status.fault else ""
+
+    # ---- the ID card
+    def read_card(self) -> IdentityCard:
+        """One attempt; raises kiosk.hardware.card_reader.CardReadError (no card yet, failed, no reader)."""
+        if self.devices.card_reader is None:
+            from kiosk.hardware.card_reader import CardReadError, ReadFailure
+
+            raise CardReadError(ReadFailure.DISCONNECTED, "no card reader configured")
+        return self.devices.card_reader.read_card()
+
+    def is_green(self, card: IdentityCard | None, typed_id: str | None) -> int | None:
+        """The citizen's age if the age rule gives the green channel, else None."""
+        today = self.clock().date()
+        if card is not None:
+            age = card.age_on(today)
+        elif typed_id and is_valid_id_number(typed_id):
+            birth = dt.date(int(typed_id[6:10]), int(typed_id[10:12]), int(typed_id[12:14]))
+            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        else:
+            return None
+        return age if self.green_age and age >= self.green_age else None
+
+    # ---- taking a number
+    def take_number(self, category: str, *, card: IdentityCard | None = None, typed_id: str | None = None,
+                    key: str | None = None, priority: str | None = None) -> TicketOutcome:
+        """Issue, print, report the receipt, speak. Raises CallerUnavailable (retry with the same `key`: the
+        caller returns the same ticket) or Refused. A printer failure is not an exception: the ticket is in
+        the queue, marked unprinted, and the outcome says so."""
+        if typed_id is not None and not is_valid_id_number(typed_id):
+            raise Refused(422, "invalid_id_number", t("id_invalid"))
+        age = self.is_green(card, typed_id)
+        chosen = priority or ("green" if age else "normal")
+        ticket = self.client.issue(
+            category, chosen,
+            name=card.name if card else None,
+            id_number=card.id_number if card else typed_id,
+            key=key or new_key(),
+        )
+        return self._deliver(ticket, card, green_age=age)
+
+    def _deliver(self, ticket: dict, card: IdentityCard | None, green_age: int | None = None) -> TicketOutcome:
+        choice = self.categories.get(ticket["category"])
+        minutes = wait_minutes(ticket.get("estimated_wait_s"))
+        printed = self._print(ticket, choice, card, minutes)
+        try:
+            self.client.report_receipt(ticket["id"], printed)
+        except (CallerUnavailable, Refused) as exc:  # the ticket is issued; the report is best effort
+            log.warning("receipt report failed: %s", exc)
+        spoken = spoken_number(ticket["number"])
+        if printed:
+            message = t("take_slip")
+            self._say(t("say_done", number=spoken, ahead=ticket.get("ahead") or 0))
+        else:
+            message = t("unprinted")
+            self._say(t("say_unprinted", number=spoken))
+        if green_age:
+            message = t("green_channel", age=green_age) + "\n" + message
+        return TicketOutcome(ticket["number"], ticket["id"], ticket.get("category_name", ticket["category"]),
+                             ticket.get("ahead"), minutes, printed, message, green=bool(green_age))
+
+    def _print(self, ticket: dict, choice: CategoryChoice | None, card: IdentityCard | None, minutes: int | None) -> bool:
+        printer = self.devices.printer
+        if printer is None:
+            return False
+        issued = dt.datetime.fromisoformat(ticket["issued_at"])
+        priority_names = {"green": "绿色通道", "appointment": "预约"}
+        slip = Slip(
+            hall_name=self.hall.get("name", ""),
+            number=ticket["number"],
+            category_name=ticket.get("category_name", ticket["category"]),
+            issued_at=issued.astimezone(dt.datetime.fromisoformat(self.hall["now"]).tzinfo) if self.hall.get("now") else issued,
+            ahead=ticket.get("ahead"),
+            estimated_wait_min=minutes,
+            materials=tuple(choice.guide.get("materials", ())) if choice else (),
+            status_url=f"{self.public_url}/api/v1/tickets/{ticket['id']}",
+            masked_name=mask_name(card.name) if card else None,
+            priority_name=priority_names.get(ticket.get("priority", "")),
+        )
+        try:
+            printer.print_slip(render(slip, self.paper_mm))
+            return True
+        except PrintError as exc:
+            log.warning("slip %s not printed: %s", ticket["number"], exc)
+            return False
+
+    # ---- appointments
+    def check_in(self, code: str) -> TicketOutcome:
+        """Raises Refused (too early, too late, used, forged: its message is for the citizen) or CallerUnavailable."""
+        answer = self.client.check_in(code)
+        return self._deliver(answer["ticket"], None)
+
+    def scan_code(self, timeout_s: float, stop=None) -> str | None:  # noqa: ANN001
+        scanner = self.devices.scanner
+        if scanner is None:
+            return None
+        return scanner.scan(timeout_s, stop)
+
+    def book(self, category: str, slot_start: str) -> dict:
+        return self.client.book(category, slot_start)
+
+    def status_text(self, code: str) -> str:
+        """What a scanned code says in the 24-hour zone: a booking's status, or a ticket's."""
+        try:
+            booking = self.client.appointment(code)
+            labels = {"booked": "已预约", "checked-in": "已签到", "cancelled": "已取消"}
+            start = dt.datetime.fromisoformat(booking["slot_start"])
+            return t("appointment_status", category=booking["category_name"], start=f"{start:%m月%d日 %H:%M}",
+                     status=labels.get(booking["status"], booking["status"]))
+        except Refused:
+            pass
+        ticket_id = code.rstrip("/").rsplit("/", 1)[-1]
+        ticket = self.client.ticket(ticket_id)
+        number, status = ticket["number"], ticket["status"]
+        if status == "waiting":
+            return t("status_waiting", number=number, ahead=ticket.get("ahead") or 0)
+        if status in ("called", "serving"):
+            return t("status_called", number=number, window=ticket.get("window"))
+        if status == "done":
+            return t("status_done", number=number)
+        return t("status_other", number=number, status=status)
+
+    # ---- help and voice
+    def request_help(self) -> str:
+        self.client.request_help()
+        self._say(t("help_sent"), interrupt=True)
+        return t("help_sent")
+
+    def _say(self, text: str, interrupt: bool = False) -> None:
+        if self.devices.speaker is not None:
+            self.devices.speaker.say(text, interrupt=interrupt)
+
+    def say(self, key: str, **values: object) -> None:
+        self._say(t(key, **values), interrupt=True)

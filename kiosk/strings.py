@@ -1,0 +1,78 @@
+"""Every text the kiosk shows or says, in one place (Simplified Chinese). A second language is a second dict."""
+
+from __future__ import annotations
+
+ZH_CN: dict[str, str] = {
+    "app_title": "自助取号",
+    "take_number": "取号",
+    "check_in": "预约签到",
+    "help": "帮办代办",
+    "help_sent": "已通知帮办代办窗口，工作人员马上过来，请稍候",
+    "large_type": "大字模式",
+    "normal_type": "标准字号",
+    "back": "返回",
+    "home": "返回首页",
+    "waiting": "等候 {count} 人",
+    "wait_about": "约 {minutes} 分钟",
+    "choose_category": "请选择您要办理的业务",
+    "guide_conditions": "办理条件",
+    "guide_materials": "请备齐以下材料",
+    "guide_time_limit": "办理时限",
+    "guide_fees": "收费标准",
+    "guide_hotline": "咨询电话",
+    "put_id_card": "请将身份证放在读卡区",
+    "reading_card": "正在读取身份证……",
+    "card_failed": "未能读取身份证，请重新放置，或手动输入身份证号",
+    "type_id": "手动输入身份证号",
+    "skip_id": "不读卡，直接取号",
+    "id_invalid": "身份证号码有误，请核对后重新输入",
+    "green_channel": "您已满 {age} 周岁，已为您安排绿色通道",
+    "confirm": "确定",
+    "clear": "清除",
+    "scan_qr": "请将预约二维码对准下方摄像头",
+    "scanning": "正在识别二维码……",
+    "scan_nothing": "没有识别到二维码。请把二维码放平、离摄像头一掌远，或直接取普通号",
+    "walk_in": "取普通号",
+    "your_number": "您的号码",
+    "people_ahead": "前面还有 {count} 人",
+    "estimated_wait": "预计等待约 {minutes} 分钟",
+    "take_slip": "请取走您的号票",
+    "say_done": "请取走您的号票。您的号码是 {number}。前面还有 {ahead} 人",
+    "say_unprinted": "号票打印失败。您的号码是 {number}，请到服务台补打号票",
+    "unprinted": "号票打印失败，您已在排队。请记住您的号码，到服务台补打号票",
+    "out_of_service": "暂停服务",
+    "caller_unreachable": "系统连接中断，请稍候或到咨询台取号",
+    "printer_fault": "打印机{fault}，请到咨询台取号",
+    "fault_paper-out": "缺纸",
+    "fault_cover-open": "纸仓盖未合上",
+    "fault_offline": "离线",
+    "fault_unreachable": "无法连接",
+    "retrying": "正在自动重试……",
+    "closed": "当前不在取号时间（{issue_from}–{issue_until}），{next_day} 起可取号",
+    "night_title": "24小时自助服务",
+    "night_status": "查询排队或预约",
+    "night_book": "预约下一个工作日",
+    "night_guides": "阅读办事指南",
+    "opens_at": "窗口业务 {day} {time} 起办理",
+    "book_choose_slot": "请选择预约时段（{day}）",
+    "slot_free": "余 {free} 个",
+    "slot_full": "已约满",
+    "booked": "预约成功：{category} {day} {start}–{end}，请保存二维码，届时到自助机签到",
+    "status_waiting": "{number} 号正在等候，前面还有 {ahead} 人",
+    "status_called": "{number} 号已叫号，请到 {window} 号窗口",
+    "status_done": "{number} 号已办结，欢迎评价",
+    "status_other": "{number} 号：{status}",
+    "appointment_status": "预约 {category} {start}：{status}",
+    "simulated_devices": "演示模式：模拟设备（号票写入文件，二维码来自图片，语音写入 WAV）",
+    "greeting": "您好，请选择您要办理的业务",
+    "say_put_card": "请将身份证放在读卡区",
+    "say_scan": "请将预约二维码对准摄像头",
+}
+
+STRINGS = ZH_CN
+
+
+def t(key: str, **values: object) -> str:
+    """The text for `key`, filled in; an unknown key shows itself, so a missing string is visible, not a crash."""
+    text = STRINGS.get(key, key)
+    return text.format(**values) if values else text

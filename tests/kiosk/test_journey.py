@@ -1,0 +1,117 @@
+"""The kiosk's journeys against a real caller on loopback with simulated devices at their connections:
+a card reader on a pty, a network printer on loopback, QR frames through cv2.VideoCapture, WAV speech."""
+
+import datetime as dt
+import random
+import wave
+
+import pytest
+
+from kiosk.client import CallerClient, CallerUnavailable, Refused
+from kiosk.hardware.camera import QrScanner
+from kiosk.hardware.card_reader import CardReader
+from kiosk.hardware.printer import open_printer
+from kiosk.hardware.simulated_camera import blank_frame, qr_frame, write_sequence
+from kiosk.hardware.simulated_card_reader import SimulatedCardReader
+from kiosk.hardware.simulated_printer import SimulatedPrinter
+from kiosk.hardware.speech import Speaker
+from kiosk.journey import Devices, Journey, Mode
+from tests.kiosk.escpos_reader import read
+
+
+@pytest.fixture
+def rig(live, tmp_path):
+    reader, printer_device = SimulatedCardReader(), SimulatedPrinter()
+    speaker = Speaker(f"wav://{tmp_path / 'speech'}")
+    live.headers("kiosk")
+    client = CallerClient(live.base, live.tokens["kiosk"], timeout_s=3)
+    devices = Devices(open_printer(printer_device.url, paper_mm=58), CardReader(reader.path, timeout_s=1), None, speaker)
+    journey = Journey(client, devices, paper_mm=58, clock=lambda: dt.datetime(2026, 11, 23, 9, 0))
+    yield journey, reader, printer_device, speaker, live
+    speaker.close()
+    reader.close()
+    printer_device.close()
+
+
+
+def test_an_elderly_citizen_reads_the_card_gets_the_green_channel_a_slip_and_a_voice(rig):
+    journey, reader, printer, speaker, live = rig
+    assert journey.home().mode is Mode.DAY
+    reader.insert(name="张三", birth=dt.date(1950, 3, 7), id_number="110105195003070019")
+    card = journey.read_card()
+    outcome = journey.take_number("shebao", card=card)
+    assert outcome.printed and outcome.green and outcome.number == "A001"
+    slip = read(bytes(printer.printed)).text
+    assert "A001" in slip and "社保（绿色通道）" in slip and "办事人：张*" in slip and "张三" not in slip
+    assert "110105195003070019" not in slip and "居民身份证原件" in slip
+    ticket = live.get(f"/api/v1/tickets/{outcome.ticket_id}").json()
+    assert ticket["priority"] == "green"
+    assert live.get("/api/v1/tickets/unprinted", "counter", window=1).json() == []
+    assert speaker.wait_idle(30)
+    with wave.open(str(speaker.written[-1])) as said:
+        assert said.getnframes() / said.getframerate() > 2.5  # "请取走您的号票。您的号码是 A 零零一 …"
+
+
+def test_paper_running_out_mid_slip_leaves_the_ticket_queued_and_marked_for_reprint(rig):
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    printer.paper_left = 200
+    outcome = journey.take_number("yibao", typed_id="110105195502010010")
+    assert not outcome.printed and "补打" in outcome.message
+    assert [t["number"] for t in live.get("/api/v1/tickets/unprinted", "counter", window=1).json()] == [outcome.number]
+    assert journey.home().mode is Mode.OUT_OF_SERVICE  # no paper: the home screen stops issuing
+    printer.load_paper()
+    assert journey.home().mode is Mode.DAY
+
+
+def test_a_retry_after_a_lost_answer_gets_the_same_ticket_not_a_second(rig):
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    journey.client.issue("minzheng", key="journey-42")  # the caller issued it, the answer never arrived
+    outcome = journey.take_number("minzheng", key="journey-42")  # the kiosk retries the same journey
+    assert outcome.number == "C001"
+    assert sum(c["waiting"] for c in live.get("/api/v1/categories").json()) == 1
+
+
+def test_an_unreachable_caller_is_out_of_service_and_issues_nothing(rig):
+    journey, *_ = rig
+    journey.client = CallerClient("http://127.0.0.1:9", "x", timeout_s=0.3, attempts=2)
+    assert journey.home().mode is Mode.OUT_OF_SERVICE
+    with pytest.raises(CallerUnavailable):
+        journey.take_number("shebao")
+
+
+def test_a_typed_id_with_a_wrong_check_digit_is_refused_before_anything_is_issued(rig):
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    with pytest.raises(Refused) as caught:
+        journey.take_number("shebao", typed_id="110105195003070018")
+    assert caught.value.code == "invalid_id_number" and not printer.printed
+
+
+def test_appointment_check_in_by_camera_and_its_refusals(rig, tmp_path, clock):
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    slot = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    code = journey.book("yibao", slot.isoformat())["code"]
+    rng = random.Random(3)
+    journey.devices.scanner = QrScanner(write_sequence(tmp_path / "cam", [blank_frame(rng), qr_frame(code, rng, blur=1)]))
+    scanned = journey.scan_code(5)
+    assert scanned == code
+    outcome = journey.check_in(scanned)
+    assert outcome.printed and outcome.number == "B001" and "预约" in read(bytes(printer.printed)).text
+    with pytest.raises(Refused) as again:
+        journey.check_in(scanned)
+    assert again.value.code == "appointment_used" and "B001" in again.value.chinese
+    with pytest.raises(Refused) as forged:
+        journey.check_in(code[:-3] + "abc")
+    assert forged.value.code == "invalid_code"
+    assert "已签到" in journey.status_text(code)
+    assert "B001" in journey.status_text(outcome.ticket_id)
+
+
+def test_after_hours_the_kiosk_turns_to_the_24_hour_zone(rig, clock):
+    journey, *_ = rig
+    clock.set(dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc))  # 21:00 in Shanghai
+    view = journey.home()
+    assert view.mode is Mode.NIGHT and view.hall["next_issuing_day"] == "2026-11-24"
