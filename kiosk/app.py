@@ -1,0 +1,296 @@
+"""The Kivy kiosk app: screens, the worker threads that talk to the caller and the devices, the idle timeout.
+
+Threads never touch widgets: a worker returns plain data, and `_work` hands it to the UI thread with
+`Clock.schedule_once`. The citizen's journey itself lives in kiosk.journey.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.properties import BooleanProperty, NumericProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from kiosk.client import CallerUnavailable, Refused, new_key
+from kiosk.hardware.card_reader import CardReadError, ReadFailure
+from kiosk.journey import HomeView, Journey, Mode, TicketOutcome
+from kiosk.screens.check_in_screen import CheckInScreen
+from kiosk.screens.done_screen import DoneScreen
+from kiosk.screens.guide_screen import GuideScreen
+from kiosk.screens.home_screen import HomeScreen
+from kiosk.screens.id_card_screen import IdCardScreen
+from kiosk.screens.message_screen import MessageScreen
+from kiosk.screens.night_screen import BookedScreen, CategoriesScreen, NightScreen, SlotsScreen
+from kiosk.screens.typed_id_screen import TypedIdScreen
+from kiosk.screens.widgets import rescale
+from kiosk.strings import t
+
+log = logging.getLogger(__name__)
+
+CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# the explicit registry of screens
+SCREENS = {
+    "home": HomeScreen, "guide": GuideScreen, "id_card": IdCardScreen, "typed_id": TypedIdScreen,
+    "check_in": CheckInScreen, "done": DoneScreen, "message": MessageScreen, "night": NightScreen,
+    "categories": CategoriesScreen, "slots": SlotsScreen, "booked": BookedScreen,
+}
+LARGE_TYPE = 1.3
+
+
+def register_cjk_font() -> None:
+    for path in CJK_FONTS:
+        if Path(path).exists():
+            LabelBase.register(DEFAULT_FONT, path)
+            return
+    log.error("no CJK font found (%s): Chinese will not render; install fonts-wqy-microhei", ", ".join(CJK_FONTS))
+
+
+class KioskApp(App):
+    font_scale = NumericProperty(1.0)
+    large_type = BooleanProperty(False)
+
+    def __init__(self, journey: Journey, *, idle_timeout_s: float = 60, done_return_s: float = 12,
+                 allow_skip_id: bool = True, simulated: bool = False, work_dir: Path = Path("var/kiosk"), **kwargs):
+        super().__init__(**kwargs)
+        self.journey = journey
+        self.idle_timeout_s = idle_timeout_s
+        self.done_return_s = done_return_s
+        self.allow_skip_id = allow_skip_id
+        self.simulated = simulated
+        self.work_dir = work_dir
+        self.home_view: HomeView | None = None
+        self.hall_name = ""
+        self.last_touch = time.monotonic()
+        self.journey_id = 0  # bumps on every navigation home: stale worker results are dropped
+        self._pending: dict[str, Any] | None = None  # an issue to retry with the same key
+        self._return_home = None
+        self._refreshing = False
+
+    # ---- Kivy
+    def build(self) -> ScreenManager:
+        register_cjk_font()
+        self.title = t("app_title")
+        self.manager = ScreenManager(transition=NoTransition())
+        for name, screen in SCREENS.items():
+            self.manager.add_widget(screen(name=name))
+        Window.bind(on_touch_down=self._touched)
+        Clock.schedule_interval(self._check_idle, 1)
+        return self.manager
+
+    def on_start(self) -> None:
+        self.refresh()
+
+    def on_stop(self) -> None:
+        self.journey_id += 1
+
+    def _touched(self, *_: Any) -> None:
+        self.last_touch = time.monotonic()
+
+    def _check_idle(self, _dt: float) -> None:
+        current = self.manager.current
+        if current in ("home", "night", "message") or self._pending is not None:
+            return
+        if time.monotonic() - self.last_touch > self.idle_timeout_s:
+            log.info("idle on %s: back home", current)
+            self.go_home()
+
+    # ---- plumbing
+    def _work(self, task: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
+        """Run `task` off the UI thread; its result or error comes back on the UI thread, unless the citizen
+        went home meanwhile."""
+        ticket = self.journey_id
+
+        def run() -> None:
+            try:
+                result = task()
+            except Exception as exc:  # noqa: BLE001 - every failure becomes a screen, never a crash
+                error = exc
+                Clock.schedule_once(lambda _dt: ticket == self.journey_id and failed(error))
+            else:
+                Clock.schedule_once(lambda _dt: ticket == self.journey_id and done(result))
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def go(self, name: str, **data: Any) -> None:
+        if self._return_home is not None:
+            self._return_home.cancel()
+            self._return_home = None
+        screen = self.manager.get_screen(name)
+        screen.show(**data)
+        self.manager.current = name
+
+    def go_home(self) -> None:
+        self.journey_id += 1
+        self._pending = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self._refreshing:
+            return
+        self._refreshing = True
+
+        def shown(view: HomeView) -> None:
+            self._refreshing = False
+            self.home_view = view
+            self.hall_name = view.hall_name
+            if view.mode is Mode.DAY:
+                self.go("home")
+            elif view.mode is Mode.NIGHT:
+                self.go("night")
+            else:
+                self.go("message", title=t("out_of_service"), message=view.message, retrying=True)
+                Clock.schedule_once(lambda _dt: self.manager.current == "message" and self.refresh(), 5)
+
+        def failed(exc: Exception) -> None:
+            self._refreshing = False
+            log.exception("home refresh failed", exc_info=exc)
+            self.go("message", title=t("out_of_service"), message=t("caller_unreachable"), retrying=True)
+            Clock.schedule_once(lambda _dt: self.refresh(), 5)
+
+        self._work(self.journey.home, shown, failed)
+
+    # ---- intents from the screens
+    def toggle_large_type(self) -> None:
+        self.large_type = not self.large_type
+        self.font_scale = LARGE_TYPE if self.large_type else 1.0
+        rescale(self.manager.current_screen)
+
+    def request_help(self) -> None:
+        self._work(self.journey.request_help, lambda text: self.go("message", message=text),
+                   lambda exc: self.go("message", message=t("caller_unreachable")))
+
+    def choose_category(self, category: str) -> None:
+        self.go("guide", category=category)
+
+    def take_number(self, category: str) -> None:
+        choice = self.journey.categories.get(category)
+        if choice and choice.needs_id_card and self.journey.devices.card_reader is not None:
+            self.go("id_card", category=category)
+            self.journey.say("say_put_card")
+            self._poll_card(category)
+        else:
+            self.issue(category)
+
+    def _poll_card(self, category: str) -> None:
+        def read() -> Any:
+            try:
+                return self.journey.read_card()
+            except CardReadError as exc:
+                return exc
+
+        def got(result: Any) -> None:
+            if self.manager.current != "id_card":
+                return
+            if isinstance(result, CardReadError):
+                if result.failure in (ReadFailure.READ_FAILED, ReadFailure.BAD_DATA, ReadFailure.DISCONNECTED):
+                    screen = self.manager.current_screen
+                    screen.status.text = t("card_failed")
+                Clock.schedule_once(lambda _dt: self.manager.current == "id_card" and self._poll_card(category), 0.4)
+                return
+            self.issue(category, card=result)
+
+        self._work(read, got, lambda exc: None)
+
+    def issue(self, category: str, *, card: Any = None, typed_id: str | None = None) -> None:
+        self._pending = {"category": category, "card": card, "typed_id": typed_id, "key": new_key(), "tries": 0}
+        self._issue()
+
+    def _issue(self) -> None:
+        pending = self._pending
+        if pending is None:
+            return
+        pending["tries"] += 1
+
+        def done(outcome: TicketOutcome) -> None:
+            self._pending = None
+            self.go("done", outcome=outcome)
+            self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, Refused):
+                self._pending = None
+                if exc.code == "invalid_id_number":
+                    self.go("typed_id", category=pending["category"], error=t("id_invalid"))
+                else:
+                    self.go("message", message=exc.chinese)
+                return
+            log.warning("issue failed (try %s): %s", pending["tries"], exc)
+            if pending["tries"] >= 5:
+                self._pending = None
+                self.go("message", title=t("out_of_service"), message=t("caller_unreachable"))
+                return
+            # the same key on every retry: if the caller issued it and the answer was lost, we get that ticket
+            self.go("message", title=t("out_of_service"), message=t("caller_unreachable"), retrying=True)
+            Clock.schedule_once(lambda _dt: self._issue(), 3)
+
+        self._work(
+            lambda: self.journey.take_number(pending["category"], card=pending["card"], typed_id=pending["typed_id"],
+                                             key=pending["key"]),
+            done, failed,
+        )
+
+    def start_check_in(self) -> None:
+        self.start_scan("check_in")
+
+    def start_scan(self, purpose: str) -> None:
+        self.go("check_in", purpose=purpose)
+        self.journey.say("say_scan")
+        current = self.journey_id
+
+        def scan() -> Any:
+            code = self.journey.scan_code(30, stop=lambda: current != self.journey_id)
+            if code is None:
+                return None
+            return self.journey.check_in(code) if purpose == "check_in" else self.journey.status_text(code)
+
+        def done(result: Any) -> None:
+            if result is None:
+                self.go("message", message=t("scan_nothing"), walk_in=purpose == "check_in")
+            elif isinstance(result, TicketOutcome):
+                self.go("done", outcome=result)
+                self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
+            else:
+                self.go("message", message=result)
+
+        def failed(exc: Exception) -> None:
+            message = exc.chinese if isinstance(exc, Refused) else t("caller_unreachable") if isinstance(
+                exc, CallerUnavailable) else t("scan_nothing")
+            self.go("message", message=message, walk_in=purpose == "check_in")
+
+        self._work(scan, done, failed)
+
+    def choose_slot(self, category: str) -> None:
+        day = (self.home_view.hall or {}).get("next_issuing_day") if self.home_view else None
+
+        def done(slots: list) -> None:
+            self.go("slots", category=category, day=day, slots=slots)
+
+        self._work(lambda: self.journey.client.slots(category, day), done,
+                   lambda exc: self.go("message", message=getattr(exc, "chinese", t("caller_unreachable"))))
+
+    def book(self, category: str, slot_start: str) -> None:
+        import datetime as dt
+
+        import segno
+
+        def booked(answer: dict) -> None:
+            start = dt.datetime.fromisoformat(answer["slot_start"])
+            end = dt.datetime.fromisoformat(answer["slot_end"])
+            self.work_dir.mkdir(parents=True, exist_ok=True)
+            path = self.work_dir / f"booking-{answer['id']}.png"  # a new name: Kivy caches images by path
+            segno.make_qr(answer["code"], error="m").save(str(path), scale=12, border=2)
+            message = t("booked", category=answer["category_name"], day=f"{start:%m月%d日}", start=f"{start:%H:%M}",
+                        end=f"{end:%H:%M}")
+            self.go("booked", message=message, qr_png=str(path))
+
+        self._work(lambda: self.journey.book(category, slot_start), booked,
+                   lambda exc: self.go("message", message=getattr(exc, "chinese", t("caller_unreachable"))))

@@ -1,0 +1,100 @@
+"""Builds a kiosk from its settings — devices opened from their URLs, simulated ones where asked — and runs it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+
+from kiosk.client import CallerClient
+from kiosk.journey import Devices, Journey
+from kiosk.settings import KioskSettings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Simulators:
+    """The simulated devices this process started; closed with the kiosk."""
+
+    running: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for device in self.running:
+            device.close()
+
+
+def kiosk_token(settings: KioskSettings) -> str | None:
+    if settings.token:
+        return settings.token
+    if settings.token_file and settings.token_file.exists():
+        return json.loads(settings.token_file.read_text(encoding="utf-8")).get("kiosk")
+    return None
+
+
+def open_devices(settings: KioskSettings) -> tuple[Devices, Simulators]:
+    from kiosk.hardware.card_reader import CardReader
+    from kiosk.hardware.printer import open_printer
+    from kiosk.hardware.speech import Speaker
+
+    simulators = Simulators()
+    work = settings.work_dir
+    printer_url = settings.printer or (f"file://{(work / 'slips.bin').resolve()}" if settings.simulated else None)
+    reader_url = settings.card_reader
+    if reader_url is None and settings.simulated:
+        from kiosk.hardware.simulated_card_reader import SimulatedCardReader
+
+        reader = SimulatedCardReader()
+        reader.insert()  # the demo card lies on the reader
+        simulators.running.append(reader)
+        reader_url = reader.path
+    camera_url = settings.camera
+    if camera_url is None and settings.simulated:
+        from kiosk.hardware.simulated_camera import blank_frame, write_sequence
+
+        camera_url = write_sequence(work / "camera", [blank_frame()])  # replace the frames to "show" a code
+    speech_url = settings.speech if not (settings.simulated and settings.speech == "espeak://") else \
+        f"wav://{(work / 'speech').resolve()}"
+    scanner = None
+    if camera_url:
+        from kiosk.hardware.camera import QrScanner
+
+        scanner = QrScanner(camera_url)
+    devices = Devices(
+        printer=open_printer(printer_url, paper_mm=settings.paper_mm) if printer_url else None,
+        card_reader=CardReader(reader_url) if reader_url else None,
+        scanner=scanner,
+        speaker=Speaker(speech_url, voice=settings.voice, rate=settings.speech_rate),
+        simulated=settings.simulated,
+    )
+    return devices, simulators
+
+
+def build_journey(settings: KioskSettings) -> tuple[Journey, Simulators]:
+    devices, simulators = open_devices(settings)
+    client = CallerClient(settings.caller_url, kiosk_token(settings), source=settings.name)
+    journey = Journey(client, devices, green_age=settings.green_age, paper_mm=settings.paper_mm,
+                      public_url=settings.public_url)
+    return journey, simulators
+
+
+def run_kiosk(settings: KioskSettings) -> int:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")
+    from kivy.config import Config
+
+    Config.set("graphics", "width", str(settings.width))
+    Config.set("graphics", "height", str(settings.height))
+    Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
+    Config.set("kivy", "exit_on_escape", "0")
+    from kiosk.app import KioskApp
+
+    journey, simulators = build_journey(settings)
+    try:
+        KioskApp(journey, idle_timeout_s=settings.idle_timeout_s, done_return_s=settings.done_return_s,
+                 allow_skip_id=settings.allow_skip_id, simulated=settings.simulated, work_dir=settings.work_dir).run()
+    finally:
+        if journey.devices.speaker:
+            journey.devices.speaker.close()
+        simulators.close()
+    return 0

@@ -1,0 +1,95 @@
+"""The real Kivy kiosk under Xvfb, driven by simulated touches, against a real caller on loopback and
+simulated devices at their connections (pty card reader, loopback printer, WAV speech)."""
+
+import datetime as dt
+import wave
+
+import pytest
+
+from kiosk.hardware.simulated_card_reader import SimulatedCardReader
+from kiosk.hardware.simulated_printer import SimulatedPrinter
+from tests.conftest import start_live_caller
+from tests.kiosk.escpos_reader import read
+from tests.kiosk.kiosk_ui import run_kiosk_script
+
+
+@pytest.fixture
+def caller(hall, sqlite_url, clock):
+    live, server, thread = start_live_caller(hall, sqlite_url, clock)
+    live.headers("kiosk")
+    yield live
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_slip(caller, tmp_path):
+    reader, printer = SimulatedCardReader(), SimulatedPrinter()
+    reader.insert(name="李秀英", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
+    try:
+        outcome = run_kiosk_script(
+            {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url,
+             "card_reader": reader.path, "speech": f"wav://{tmp_path / 'speech'}", "paper_mm": 58},
+            [{"wait": "home"}, {"expect_text": "社保"}, {"tap": "category:shebao"}, {"wait": "guide"},
+             {"expect_text": "居民身份证原件"}, {"tap": "take_number"}, {"wait": "done"}, {"expect_text": "A001"},
+             {"shot": str(tmp_path / "done.png")}, {"tap": "home"}, {"wait": "home"}],
+            tmp_path / "ui",
+        )
+    finally:
+        reader.close()
+        printer.close()
+    assert outcome["error"] is None, outcome
+    assert outcome["screens"][:4] == ["home", "guide", "id_card", "done"], outcome["stderr"]
+    slip = read(bytes(printer.printed)).text
+    assert "A001" in slip and "办事人：李**" in slip
+    ticket = caller.get("/api/v1/categories").json()
+    assert sum(c["waiting"] for c in ticket) == 1
+    spoken = sorted((tmp_path / "speech").glob("*.wav"))
+    assert spoken
+    with wave.open(str(spoken[-1])) as last:
+        assert last.getnframes() / last.getframerate() > 2  # the number, read out
+    assert (tmp_path / "done.png").stat().st_size > 15_000  # a real picture, not a black frame (~1 KB)
+
+
+def test_a_wrong_typed_id_number_is_sent_back_with_a_message_and_nothing_issued(caller, tmp_path):
+    reader = SimulatedCardReader()  # no card on it
+    script = [{"wait": "home"}, {"tap": "category:yibao"}, {"wait": "guide"}, {"tap": "take_number"},
+              {"wait": "id_card"}, {"tap": "type_id"}, {"wait": "typed_id"}]
+    script += [{"tap": f"key:{d}"} for d in "110105195003070018"]  # the last digit is wrong
+    script += [{"tap": "confirm"}, {"expect_text": "身份证号码有误"}]
+    try:
+        outcome = run_kiosk_script({"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": "dummy://",
+                                    "card_reader": reader.path, "speech": "none://"}, script, tmp_path / "ui")
+    finally:
+        reader.close()
+    assert outcome["error"] is None, outcome
+    assert sum(c["waiting"] for c in caller.get("/api/v1/categories").json()) == 0
+
+
+def test_an_unreachable_caller_shows_out_of_service_and_the_kiosk_recovers_by_itself(hall, sqlite_url, clock, tmp_path):
+    from tests.conftest import free_port, serve
+    from caller.api.app import create_app
+    from caller.settings import CallerSettings
+
+    port = free_port()
+    app = create_app(CallerSettings(database_url=sqlite_url), hall=hall, clock=clock)
+    from caller.auth import Role
+
+    token = app.state.tokens.create(Role.KIOSK, None)
+    import threading
+
+    started = {}
+
+    def later():
+        import time
+
+        time.sleep(4)  # the kiosk starts with no caller, then the caller comes up
+        started["server"] = serve(app, port)
+
+    threading.Thread(target=later, daemon=True).start()
+    outcome = run_kiosk_script({"caller_url": f"http://127.0.0.1:{port}", "token": token, "printer": "dummy://",
+                                "speech": "none://"},
+                               [{"wait": "message"}, {"expect_text": "系统连接中断"}, {"wait": "home", "timeout": 30}],
+                               tmp_path / "ui")
+    if "server" in started:
+        started["server"][0].should_exit = True
+    assert outcome["error"] is None, outcome
