@@ -87,6 +87,7 @@ def run_kiosk(settings: KioskSettings) -> int:
     Config.set("graphics", "height", str(settings.height))
     Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
     Config.set("kivy", "exit_on_escape", "0")
+    Config.set("kivy", "log_level", "info")
     from kiosk.app import KioskApp
 
     journey, simulators = build_journey(settings)

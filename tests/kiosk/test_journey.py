@@ -115,3 +115,20 @@ def test_after_hours_the_kiosk_turns_to_the_24_hour_zone(rig, clock):
     clock.set(dt.datetime(2026, 11, 23, 13, 0, tzinfo=dt.timezone.utc))  # 21:00 in Shanghai
     view = journey.home()
     assert view.mode is Mode.NIGHT and view.hall["next_issuing_day"] == "2026-11-24"
+
+
+def test_the_device_self_test_says_plainly_what_works_and_what_does_not():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    good = subprocess.run([sys.executable, "-m", "caller.cli", "devices", "test", "--simulated"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert [line.split()[0] for line in good.stdout.splitlines()] == ["OK"] * 4
+    bad = subprocess.run([sys.executable, "-m", "caller.cli", "devices", "test", "--printer", "tcp://127.0.0.1:9",
+                          "--card-reader", "/dev/nonexistent-reader"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 1 and "FAIL printer" in bad.stdout and "FAIL card reader" in bad.stdout
+    assert "Traceback" not in bad.stdout + bad.stderr
