@@ -59,7 +59,8 @@ class KioskApp(App):
     large_type = BooleanProperty(False)
 
     def __init__(self, journey: Journey, *, idle_timeout_s: float = 60, done_return_s: float = 12,
-                 allow_skip_id: bool = True, simulated: bool = False, work_dir: Path = Path("var/kiosk"), **kwargs):
+                 allow_skip_id: bool = True, simulated: bool = False, work_dir: Path = Path("var/kiosk"),
+                 scan_timeout_s: float = 30, **kwargs):
         super().__init__(**kwargs)
         self.journey = journey
         self.idle_timeout_s = idle_timeout_s
@@ -67,6 +68,7 @@ class KioskApp(App):
         self.allow_skip_id = allow_skip_id
         self.simulated = simulated
         self.work_dir = work_dir
+        self.scan_timeout_s = scan_timeout_s
         self.home_view: HomeView | None = None
         self.hall_name = ""
         self.last_touch = time.monotonic()
@@ -247,7 +249,7 @@ class KioskApp(App):
         current = self.journey_id
 
         def scan() -> Any:
-            code = self.journey.scan_code(30, stop=lambda: current != self.journey_id)
+            code = self.journey.scan_code(self.scan_timeout_s, stop=lambda: current != self.journey_id)
             if code is None:
                 return None
             return self.journey.check_in(code) if purpose == "check_in" else self.journey.status_text(code)

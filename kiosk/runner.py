@@ -93,7 +93,8 @@ def run_kiosk(settings: KioskSettings) -> int:
     journey, simulators = build_journey(settings)
     try:
         KioskApp(journey, idle_timeout_s=settings.idle_timeout_s, done_return_s=settings.done_return_s,
-                 allow_skip_id=settings.allow_skip_id, simulated=settings.simulated, work_dir=settings.work_dir).run()
+                 allow_skip_id=settings.allow_skip_id, simulated=settings.simulated, work_dir=settings.work_dir,
+                   scan_timeout_s=settings.scan_timeout_s).run()
     finally:
         if journey.devices.speaker:
             journey.devices.speaker.close()

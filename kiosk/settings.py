@@ -31,6 +31,7 @@ class KioskSettings(BaseSettings):
     green_age: int = Field(default=70, ge=0, le=120)  # 0: no age rule
     idle_timeout_s: float = Field(default=60, gt=0)
     done_return_s: float = Field(default=12, gt=0)
+    scan_timeout_s: float = Field(default=30, gt=0)  # how long the camera looks for a QR code
     allow_skip_id: bool = True  # a category that asks for the ID card may still be taken without it
     simulated: bool = False
     work_dir: Path = Path("var/kiosk")

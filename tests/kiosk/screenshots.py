@@ -57,6 +57,11 @@ def night_script(out: Path, suffix: str, large: bool) -> list[dict]:
 
 def main() -> None:
     out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    main_into(out)
+    print("\n".join(sorted(str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in out.glob("kiosk-*.png"))))
+
+
+def main_into(out: Path, sizes: tuple[int, int] = (1080, 1920), large_modes: tuple[bool, ...] = (False, True)) -> None:
     out.mkdir(parents=True, exist_ok=True)
     hall = load_hall(ROOT / "config" / "hall.toml")
     with tempfile.TemporaryDirectory() as temp:
@@ -70,9 +75,10 @@ def main() -> None:
         reader = SimulatedCardReader()  # no card on it: the ID screen waits
         camera = write_sequence(work / "camera", [blank_frame(random.Random(1))])
         base = {"caller_url": live.base, "token": live.tokens["kiosk"], "printer": "dummy://", "card_reader": reader.path,
-                "camera": camera, "speech": "none://", "width": 1080, "height": 1920}
+                "camera": camera, "speech": "none://", "width": sizes[0], "height": sizes[1], "scan_timeout_s": 3}
         try:
-            for suffix, large in (("", False), ("-large", True)):
+            for large in large_modes:
+                suffix = "-large" if large else ""
                 clock.set(MORNING)
                 result = run_kiosk_script(base, day_script(out, suffix, large), work / f"day{suffix}", timeout_s=240)
                 assert result["error"] is None, result
@@ -83,7 +89,6 @@ def main() -> None:
             reader.close()
             server.should_exit = True
             thread.join(timeout=10)
-    print("\n".join(sorted(str(p.relative_to(ROOT)) for p in out.glob("kiosk-*.png"))))
 
 
 if __name__ == "__main__":

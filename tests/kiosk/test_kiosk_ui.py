@@ -93,3 +93,19 @@ def test_an_unreachable_caller_shows_out_of_service_and_the_kiosk_recovers_by_it
     if "server" in started:
         started["server"][0].should_exit = True
     assert outcome["error"] is None, outcome
+
+
+def test_every_screen_renders_by_day_and_at_night(tmp_path):
+    """The screenshot tour (tests/kiosk/screenshots.py) at a smaller size: every screen is reached by touches
+    and drawn — a picture with content, not a black or empty frame."""
+    from PIL import Image, ImageStat
+
+    from tests.kiosk import screenshots
+
+    screenshots.main_into(tmp_path, sizes=(720, 1280), large_modes=(False,))
+    shots = sorted(tmp_path.glob("kiosk-*.png"))
+    assert len(shots) == 11, [s.name for s in shots]
+    for shot in shots:
+        image = Image.open(shot).convert("L")
+        assert image.size == (720, 1280)
+        assert ImageStat.Stat(image).stddev[0] > 20, shot.name  # text and buttons, not a blank screen
