@@ -109,3 +109,23 @@ def test_every_screen_renders_by_day_and_at_night(tmp_path):
         image = Image.open(shot).convert("L")
         assert image.size == (720, 1280)
         assert ImageStat.Stat(image).stddev[0] > 20, shot.name  # text and buttons, not a blank screen
+
+
+def test_an_appointment_qr_held_to_the_camera_is_checked_in_by_touch(caller, tmp_path):
+    import random
+
+    from kiosk.hardware.simulated_camera import blank_frame, qr_frame, write_sequence
+
+    booked = caller.post("/api/v1/appointments", "kiosk", json={"category": "yibao",
+                                                               "slot_start": "2026-11-23T09:00:00+08:00"}).json()
+    rng = random.Random(11)
+    camera = write_sequence(tmp_path / "camera", [blank_frame(rng), blank_frame(rng), qr_frame(booked["code"], rng, tilt=0.05)])
+    outcome = run_kiosk_script(
+        {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": "dummy://", "camera": camera,
+         "speech": "none://"},
+        [{"wait": "home"}, {"tap": "check_in"}, {"wait": "done"}, {"expect_text": "B001"}, {"expect_text": "医保"}],
+        tmp_path / "ui",
+    )
+    assert outcome["error"] is None, outcome
+    status = caller.get(f"/api/v1/appointments/{booked['code']}").json()
+    assert status["status"] == "checked-in"
