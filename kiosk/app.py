@@ -99,8 +99,8 @@ class KioskApp(App):
 
     def _check_idle(self, _dt: float) -> None:
         current = self.manager.current
-        if current in ("home", "night", "message") or self._pending is not None:
-            return
+        if current in ("home", "night") or self._pending is not None:
+            return  # a message screen goes home too: an out-of-service one comes straight back if still true
         if time.monotonic() - self.last_touch > self.idle_timeout_s:
             log.info("idle on %s: back home", current)
             self.go_home()
