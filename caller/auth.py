@@ -27,6 +27,7 @@ class Principal:
     role: Role
     window: int | None = None
     token_id: int | None = None
+    label: str | None = None  # who holds the token (e.g. the staff member at a counter)
 
     def may_act_on_window(self, number: int) -> bool:
         return self.role is Role.ADMIN or (self.role is Role.COUNTER and self.window == number)
@@ -102,7 +103,7 @@ class TokenStore:
                     t.tokens.c.token_hash == digest, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None)
                 )
             ).first()
-        principal = Principal(Role(row.role), row.window, row.id) if row else None
+        principal = Principal(Role(row.role), row.window, row.id, row.label or None) if row else None
         with self._lock:
             if len(self._cache) > 10_000:
                 self._cache.clear()

@@ -237,8 +237,17 @@ class QueueService:
     def start(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self._on_held(number, ticket_id, model.start)
 
-    def finish(self, number: int, ticket_id: str | None = None) -> WindowView:
-        return self._on_held(number, ticket_id, model.finish)
+    def finish(self, number: int, ticket_id: str | None = None, staff: str | None = None) -> WindowView:
+        """办结. `staff` (the counter token's label) goes into the event, so a rating names who served."""
+
+        def finish_by(window: Window, ticket: Ticket, now: dt.datetime) -> list[model.Event]:
+            events = model.finish(window, ticket, now)
+            if staff:
+                for event in events:
+                    event.data["staff"] = staff
+            return events
+
+        return self._on_held(number, ticket_id, finish_by)
 
     def no_show(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self._on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))

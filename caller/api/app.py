@@ -14,8 +14,9 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from caller.api import appointments, events, hall_info, queue, tickets, windows
+from caller.api import appointments, events, hall_info, queue, ratings, tickets, windows
 from caller.appointments import AppointmentBook
+from caller.ratings import RatingBook
 from caller.auth import TokenStore
 from caller.event_hub import EventHub
 from caller.hall import Hall, load_hall
@@ -153,9 +154,10 @@ def create_app(
     app.state.settings = settings
     app.state.service = service
     app.state.appointments = AppointmentBook(service)
+    app.state.ratings = RatingBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
     app.state.hub = hub
-    for module in (queue, hall_info, tickets, appointments, windows, events):
+    for module in (queue, hall_info, tickets, appointments, ratings, windows, events):
         app.include_router(module.router)
 
     @app.exception_handler(QueueError)

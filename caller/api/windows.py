@@ -57,7 +57,7 @@ def start(number: WindowNumber, service: Service, hall: HallDep, who: Counter, b
 def finish(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
     """办结: service finished; the window is free (with 自动叫号 it may hold the next citizen at once)."""
     require_window(number, who)
-    return call_out(hall, service.finish(number, _held(body)))
+    return call_out(hall, service.finish(number, _held(body), staff=who.label))
 
 
 @router.post("/{number}/no-show", response_model=CallOut, responses=ERRORS)

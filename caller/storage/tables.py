@@ -173,3 +173,24 @@ hall_secrets = Table(
     Column("name", String(32), primary_key=True),
     Column("value", String(128), nullable=False),
 )
+
+
+# 好差评: one rating per finished service (一事一评), keyed by the ticket-finished event it rates
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("pk", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("finish_event_id", BigId, nullable=False, unique=True),
+    Column("ticket_pk", BigId, nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("service_day", Date, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("window", Integer),
+    Column("staff", String(64)),
+    Column("level", Integer, nullable=False),  # 5 非常满意 … 1 非常不满意
+    Column("reason", String(200)),
+    Column("channel", String(16), nullable=False),  # tablet (at the window) or phone (the slip's QR)
+    Column("rated_at", UtcDateTime, nullable=False),
+    Index("ix_ratings_day", "hall", "service_day"),
+)

@@ -1,0 +1,152 @@
+"""好差评: one rating per finished service (一事一评), from the tablet at the window or the slip's QR, and
+their aggregates by window, category and day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+
+from sqlalchemy import and_, func, insert, select
+
+from caller.model import EventType, NotFound, QueueError
+from caller.service import Invalid, QueueService
+from caller.storage import tables as t
+
+
+class Level(IntEnum):
+    VERY_SATISFIED = 5
+    SATISFIED = 4
+    BASICALLY_SATISFIED = 3
+    DISSATISFIED = 2
+    VERY_DISSATISFIED = 1
+
+
+LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+NEEDS_REASON = {Level.DISSATISFIED, Level.VERY_DISSATISFIED}
+CHANNELS = ("tablet", "phone")
+
+
+@dataclass(frozen=True)
+class Rating:
+    number: str
+    category: str
+    window: int | None
+    staff: str | None
+    level: int
+    reason: str | None
+    channel: str
+    rated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class LastService:
+    """What the tablet at a window shows: the ticket it served last, and whether that service was rated."""
+
+    ticket_id: str
+    number: str
+    category: str
+    finished_at: dt.datetime
+    rated: bool
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    key: str
+    count: int
+    levels: dict[int, int]
+    mean: float
+    satisfied_share: float  # 基本满意 or better
+
+
+class RatingBook:
+    def __init__(self, service: QueueService):
+        self.service = service
+        self.hall = service.hall
+        self.tx = service.tx
+
+    def _last_finish(self, conn, ticket_pk: int):  # noqa: ANN001, ANN202
+        """The ticket's latest ticket-finished event: a transferred ticket is served, and rated, once more."""
+        e = t.events.c
+        query = select(t.events).where(e.hall == self.hall.hall.id, e.type == EventType.TICKET_FINISHED.value,
+                                       e.ticket_pk == ticket_pk)
+        return conn.execute(query.order_by(e.id.desc()).limit(1)).first()
+
+    def rate(self, ticket_id: str, level: int, reason: str | None, channel: str) -> Rating:
+        try:
+            level = Level(level)
+        except ValueError:
+            raise Invalid("invalid_level", "评价等级为 1（非常不满意）到 5（非常满意） / level is 1 to 5") from None
+        reason = (reason or "").strip() or None
+        if level in NEEDS_REASON and not reason:
+            raise Invalid("reason_required", "选择“不满意”或“非常不满意”时请写明原因 / a reason is required")
+        if channel not in CHANNELS:
+            raise Invalid("invalid_channel", "channel is tablet or phone")
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            ticket = repo.ticket(ticket_id)
+            if ticket is None:
+                raise NotFound("unknown_ticket", "没有这个号 / no such ticket")
+            finish = self._last_finish(repo.conn, ticket.pk)
+            if finish is None:
+                raise QueueError("not_finished", "该号尚未办结，办结后再评价 / the service has not finished yet")
+            r = t.ratings.c
+            if repo.conn.execute(select(r.pk).where(r.finish_event_id == finish.id)).first() is not None:
+                raise QueueError("already_rated", "这次服务已经评价过，感谢您的参与 / this service was already rated")
+            data = json.loads(finish.data or "{}")
+            rating = Rating(ticket.number, finish.category or ticket.category, finish.window, data.get("staff"),
+                            int(level), reason, channel, now)
+            # two taps at once: the unique finish_event_id refuses the second, and its retry sees already_rated
+            repo.conn.execute(insert(t.ratings).values(
+                hall=self.hall.hall.id, finish_event_id=finish.id, ticket_pk=ticket.pk, number=ticket.number,
+                service_day=finish.service_day, category=rating.category, window=rating.window, staff=rating.staff,
+                level=rating.level, reason=reason, channel=channel, rated_at=now,
+            ))
+            return rating
+
+        return self.tx.write(work)
+
+    def last_service(self, window: int) -> LastService | None:
+        self.service.window_spec(window)
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            e = t.events.c
+            finish = repo.conn.execute(
+                select(t.events).where(e.hall == self.hall.hall.id, e.type == EventType.TICKET_FINISHED.value,
+                                       e.window == window, e.service_day == self.hall.service_day(now))
+                .order_by(e.id.desc()).limit(1)
+            ).first()
+            if finish is None:
+                return None
+            ticket = repo.ticket_by_pk(finish.ticket_pk)
+            rated = repo.conn.execute(select(t.ratings.c.pk).where(t.ratings.c.finish_event_id == finish.id)).first()
+            return LastService(ticket.id, ticket.number, finish.category, finish.at, rated is not None)
+
+        return self.tx.read(work)
+
+    def summary(self, by: str, day_from: dt.date, day_to: dt.date) -> list[Aggregate]:
+        r = t.ratings.c
+        column = {"window": r.window, "category": r.category, "day": r.service_day, "staff": r.staff}.get(by)
+        if column is None:
+            raise Invalid("invalid_grouping", "by is window, category, day or staff")
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            rows = repo.conn.execute(
+                select(column, r.level, func.count())
+                .where(and_(r.hall == self.hall.hall.id, r.service_day >= day_from, r.service_day <= day_to))
+                .group_by(column, r.level)
+            )
+            grouped: dict[str, dict[int, int]] = {}
+            for key, level, count in rows:
+                grouped.setdefault(str(key), {lvl: 0 for lvl in LEVEL_NAMES})[level] = count
+            out = []
+            for key in sorted(grouped):
+                levels = grouped[key]
+                count = sum(levels.values())
+                mean = sum(level * n for level, n in levels.items()) / count
+                satisfied = sum(n for level, n in levels.items() if level >= Level.BASICALLY_SATISFIED) / count
+                out.append(Aggregate(key, count, levels, round(mean, 2), round(satisfied, 4)))
+            return out
+
+        return self.tx.read(work)
