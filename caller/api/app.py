@@ -11,10 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from caller.api import appointments, events, hall_info, queue, ratings, tickets, windows
+from caller.api import appointments, events, hall_info, pages, queue, ratings, tickets, windows
 from caller.appointments import AppointmentBook
 from caller.ratings import RatingBook
 from caller.auth import TokenStore
@@ -157,8 +158,9 @@ def create_app(
     app.state.ratings = RatingBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
     app.state.hub = hub
-    for module in (queue, hall_info, tickets, appointments, ratings, windows, events):
+    for module in (queue, hall_info, tickets, appointments, ratings, windows, events, pages):
         app.include_router(module.router)
+    app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 
     @app.exception_handler(QueueError)
     async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:

@@ -7,9 +7,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
-from caller.api.deps import HallDep, Service, require
+from typing import Annotated
+
+from caller.api.deps import HallDep, Service, principal, require
 from caller.api.schemas import Problem
-from caller.auth import Role
+from caller.auth import Principal, Role
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 422)}
@@ -62,6 +64,18 @@ def hall_info(hall: HallDep, service: Service) -> HallOut:
         appointment_days_ahead=hall.appointments.days_ahead,
         self_service=SelfServiceOut(**hall.self_service.model_dump()),
     )
+
+
+class WhoAmIOut(BaseModel):
+    role: str
+    window: int | None
+    label: str | None
+
+
+@router.get("/whoami", response_model=WhoAmIOut, responses=ERRORS)
+def whoami(who: Annotated[Principal, Depends(principal)]) -> WhoAmIOut:
+    """What a token is: the counter console signs in with it and learns its window."""
+    return WhoAmIOut(role=who.role.value, window=who.window, label=who.label)
 
 
 @router.post("/help", status_code=201, response_model=HelpOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])

@@ -1,0 +1,69 @@
+// Every text the web pages show (Simplified Chinese), in one place; a second language is a second object.
+const ZH_CN = {
+  counter_title: "窗口工作台", sign_in: "登录", token_placeholder: "请输入本窗口的令牌", sign_out: "退出",
+  window: "{n} 号窗口", state_open: "受理中", state_paused: "暂停服务", state_closed: "未登录",
+  current: "当前号", none: "无", waiting_of_mine: "本窗口可办事项等候",
+  call_next: "叫号 (N)", recall: "重呼 (R)", no_show: "过号 (X)", start: "开始 (S)", finish: "办结 (F)",
+  transfer: "转办", pause: "暂停 (P)", resume: "恢复 (P)", open: "登录窗口", close: "退出窗口",
+  nothing_waiting: "当前没有可叫的号", unprinted: "待补打号票", reprinted: "已补打",
+  tidal_open: "潮汐提示：等候时间已长，建议开放潮汐窗口", tidal_close: "潮汐提示：高峰已过，建议办完当前后关闭潮汐窗口",
+  help_request: "帮办请求：{source} {note}", busy: "处理中……", error: "操作失败：{message}",
+  name: "姓名", id_number: "证件号",
+  rate_title: "请对本次服务进行评价", rate_waiting: "办结后请在此评价", rate_thanks: "感谢您的评价！",
+  rate_reason: "请写明不满意的原因", rate_submit: "提交评价", rate_done_already: "这次服务已经评价过，谢谢",
+  levels: {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
+  ticket_title: "我的排队", ticket_waiting: "正在等候，前面还有 {ahead} 人，预计约 {minutes} 分钟",
+  ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
+  ticket_done: "已办结，欢迎评价", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
+  statuses: {"no-show": "过号", "cancelled": "取消"},
+};
+const STRINGS = ZH_CN;
+
+function t(key, values) {
+  let text = STRINGS[key] ?? key;
+  for (const [name, value] of Object.entries(values || {})) text = text.replaceAll(`{${name}}`, value);
+  return text;
+}
+
+// A JSON call to the caller; resolves to {ok, status, body}.
+async function api(method, path, token, body) {
+  const headers = {"Content-Type": "application/json"};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  let data = null;
+  if (response.status !== 204) { try { data = await response.json(); } catch (e) { data = null; } }
+  return {ok: response.ok, status: response.status, body: data};
+}
+
+// Server-sent events with a bearer token (EventSource cannot send one): fetch and parse the stream; reconnect
+// with Last-Event-ID after a drop.
+function followEvents(token, onEvent) {
+  let lastId = null;
+  async function run() {
+    while (true) {
+      try {
+        const headers = {Authorization: `Bearer ${token}`};
+        if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
+        const response = await fetch("/api/v1/events", {headers});
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        let buffer = "";
+        while (true) {
+          const {value, done} = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, {stream: true}).replaceAll("\r", "");  // sse-starlette ends lines with CRLF
+          let cut;
+          while ((cut = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
+            const data = block.split("\n").filter(l => l.startsWith("data:")).map(l => l.slice(5)).join("\n");
+            const id = block.split("\n").find(l => l.startsWith("id:"));
+            if (id) lastId = parseInt(id.slice(3), 10);
+            if (data) { try { onEvent(JSON.parse(data)); } catch (e) { /* a ping or a partial line */ } }
+          }
+        }
+      } catch (e) { /* the stream dropped: reconnect below */ }
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+  run();
+}

@@ -1,0 +1,112 @@
+"""The counter console (/counter), the evaluator tablet (/rate/N) and the phone page (/t/ID) in Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from caller.auth import Role
+from tests.caller.test_api import issue
+
+
+@pytest.fixture
+def counter_token(live):
+    return live.app.state.tokens.create(Role.COUNTER, 3, "李静")
+
+
+def sign_in(page, live, token):
+    page.goto(live.base + "/counter")
+    page.fill("#token", token)
+    page.click("#signin-button")
+    expect(page.locator("#window-name")).to_contain_text("3")
+
+
+def events_of(live, kind):
+    from tests.caller.test_receipts_and_help import events
+
+    return [e for e in events(live) if e["type"] == kind]
+
+
+def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(live, page, counter_token):
+    first = issue(live).json()
+    issue(live, "yibao")
+    sign_in(page, live, counter_token)
+    expect(page.locator("#who")).to_contain_text("李静")
+    page.click("button[data-action=open]")
+    expect(page.locator("#window-state")).to_have_text("受理中")
+    page.keyboard.press("n")  # 叫号 by keyboard
+    expect(page.locator("#current")).to_have_text(first["number"])
+    finish = page.locator("button[data-action=finish]")
+    finish.click()
+    finish.click(force=True)  # a second click while the first is in flight does nothing
+    expect(page.locator("#current")).to_have_text("无")
+    assert len(events_of(live, "ticket-finished")) == 1
+    live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1", "note": "轮椅"})
+    expect(page.locator("#notices")).to_contain_text("帮办请求：kiosk-1 轮椅")
+    page.click("button[data-action=pause-resume]")
+    expect(page.locator("#window-state")).to_have_text("暂停服务")
+    page.keyboard.press("n")
+    expect(page.locator("#error")).to_contain_text("操作失败")
+
+
+def test_transfer_and_reprint_from_the_console(live, page, counter_token):
+    ticket = issue(live).json()
+    live.post(f"/api/v1/tickets/{ticket['id']}/receipt", "kiosk", json={"printed": False})
+    sign_in(page, live, counter_token)
+    expect(page.locator("#unprinted")).to_contain_text(ticket["number"])
+    page.click(f"button[data-reprint='{ticket['id']}']")
+    expect(page.locator("#unprinted")).not_to_contain_text(ticket["number"])
+    page.click("button[data-action=open]")
+    page.click("button[data-action=call-next]")
+    expect(page.locator("#current")).to_have_text(ticket["number"])
+    page.select_option("#transfer-to", "budongchan")
+    page.click("button[data-action=transfer]")
+    expect(page.locator("#current")).to_have_text("无")
+    status = live.get(f"/api/v1/tickets/{ticket['id']}").json()
+    assert status["category"] == "budongchan" and status["status"] == "waiting" and status["number"] == ticket["number"]
+
+
+def test_a_token_for_another_role_cannot_sign_in(live, page):
+    page.goto(live.base + "/counter")
+    live.headers("kiosk")
+    page.fill("#token", live.tokens["kiosk"])
+    page.click("#signin-button")
+    expect(page.locator("#console")).to_be_hidden()
+    page.fill("#token", "ow_not-a-token")
+    page.click("#signin-button")
+    expect(page.locator("#signin-error")).to_contain_text("令牌")
+
+
+def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rating(live, page, counter_token):
+    ticket = issue(live).json()
+    live.headers("display")
+    page.goto(f"{live.base}/rate/3?token={live.tokens['display']}")
+    expect(page.locator("#category")).to_have_text("办结后请在此评价")
+    headers = {"Authorization": f"Bearer {counter_token}"}
+    for action in ("open", "call-next", "finish"):
+        assert live.post(f"/api/v1/windows/3/{action}", headers=headers).ok
+    expect(page.locator("#number")).to_have_text(ticket["number"])
+    page.click("button[data-level='1']")
+    expect(page.locator("#message")).to_contain_text("原因")
+    page.fill("#reason", "材料清单与实际不符")
+    page.click("#submit")
+    expect(page.locator("#message")).to_have_text("感谢您的评价！")
+    (summary,) = live.get("/api/v1/ratings/summary", "admin", params={"by": "staff"}).json()
+    assert summary["key"] == "李静" and summary["levels"]["1"] == 1
+
+
+def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter_token):
+    issue(live)
+    mine = issue(live).json()
+    page.goto(f"{live.base}/t/{mine['id']}")
+    expect(page.locator("#status")).to_contain_text("前面还有 1 人")
+    headers = {"Authorization": f"Bearer {counter_token}"}
+    live.post("/api/v1/windows/3/open", headers=headers)
+    for _ in range(2):
+        live.post("/api/v1/windows/3/call-next", headers=headers)
+        live.post("/api/v1/windows/3/finish", headers=headers)
+    expect(page.locator("#status")).to_have_text("已办结，欢迎评价", timeout=10_000)
+    page.click("button[data-level='4']")
+    expect(page.locator("#message")).to_have_text("感谢您的评价！")
+    again = live.post("/api/v1/ratings", json={"ticket": mine["id"], "level": 5})
+    assert again.status_code == 409
