@@ -187,7 +187,7 @@ class Journey:
             ahead=ticket.get("ahead"),
             estimated_wait_min=minutes,
             materials=tuple(choice.guide.get("materials", ())) if choice else (),
-            status_url=f"{self.public_url}/api/v1/tickets/{ticket['id']}",
+            status_url=f"{self.public_url}/t/{ticket['id']}",  # the phone page: status, then rating
             masked_name=mask_name(card.name) if card else None,
             priority_name=priority_names.get(ticket.get("priority", "")),
         )
