@@ -158,6 +158,14 @@ def run_kiosk(args: argparse.Namespace) -> int:
     return run(KioskSettings(**overrides))
 
 
+def run_display(args: argparse.Namespace) -> int:
+    from display.runner import run_display as run
+    from display.settings import DisplaySettings
+
+    overrides = {k: v for k, v in vars(args).items() if k in DisplaySettings.model_fields and v is not None}
+    return run(DisplaySettings(**overrides))
+
+
 def run_devices_test(args: argparse.Namespace) -> int:
     from kiosk.self_test import run_self_test
 
@@ -251,6 +259,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="simulated devices for whatever is not given: demo card reader, slips to a file, …")
     kiosk.add_argument("--fullscreen", action="store_true", default=None)
     kiosk.set_defaults(func=run_kiosk)
+    board = sub.add_parser("display", help="run the lobby board (Kivy) that shows and speaks the calls")
+    board.add_argument("--caller-url", dest="caller_url")
+    board.add_argument("--token")
+    board.add_argument("--token-file", dest="token_file", type=Path)
+    board.add_argument("--window", type=int, help="window mode: the small screen above one window")
+    board.add_argument("--announcer", help="play:// (default), wav:///dir or none://")
+    board.add_argument("--clips", type=Path, help="a folder of recorded clips to speak with")
+    board.add_argument("--fullscreen", action="store_true", default=None)
+    board.set_defaults(func=run_display)
     devices = sub.add_parser("devices", help="the installer's device self-test")
     devices_sub = devices.add_subparsers(dest="devices_command", required=True)
     self_test = devices_sub.add_parser("test", help="print a test slip, read a card, decode the camera, speak")

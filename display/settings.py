@@ -1,0 +1,28 @@
+"""The lobby board's typed settings: constructor arguments, or ONEWINDOW_DISPLAY_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class DisplaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONEWINDOW_DISPLAY_", extra="ignore")
+
+    caller_url: str = "http://127.0.0.1:8300"
+    token: str | None = None  # a display-role token
+    token_file: Path | None = None  # or the caller's demo tokens file (its "display" entry)
+    window: int | None = None  # window mode: the small screen above one window
+    announcer: str = "play://"  # play:// (aplay), wav:///dir, none://
+    voice: str = "cmn-latn-pinyin"
+    speech_rate: int = Field(default=140, ge=60, le=400)
+    repeat: int = Field(default=2, ge=1, le=5)
+    clips: Path | None = None  # recorded clips folder (assets/voice), instead of synthetic speech
+    notice: str = "请留意叫号，过号请到服务台；办事请带齐材料。"
+    flash_s: float = Field(default=5, ge=0)
+    silence_s: float = Field(default=15, gt=0)  # the stream counts as lost after this long without a byte
+    width: int = 1920
+    height: int = 1080
+    fullscreen: bool = False
