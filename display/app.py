@@ -34,8 +34,11 @@ WHITE = (1, 1, 1, 1)
 RED = (0.85, 0.15, 0.15, 1)
 
 
+SCALE = {"factor": 1.0}  # sizes below are for a 1080-line screen; the app sets the factor from its window
+
+
 def text(value: str = "", size: float = 40, color=WHITE, bold: bool = False, **kwargs) -> Label:  # noqa: ANN001
-    label = Label(text=value, font_size=size, color=color, bold=bold, halign="center", valign="middle", **kwargs)
+    label = Label(text=value, font_size=size * SCALE["factor"], color=color, bold=bold, halign="center", valign="middle", **kwargs)
     label.bind(size=lambda w, s: setattr(w, "text_size", (s[0] - 10, None)))
     return label
 
@@ -86,7 +89,10 @@ class BoardApp(App):
 
     # ---- Kivy
     def build(self):  # noqa: ANN201
+        from kivy.core.window import Window
+
         register_cjk_font()
+        SCALE["factor"] = min(Window.height / 1080, Window.width / 1920) if self.window_mode is None else Window.height / 1080
         self.title = t("title")
         self.root_box = Panel(color=DARK, orientation="vertical", padding=20, spacing=14)
         self.follower.start()
@@ -121,12 +127,12 @@ class BoardApp(App):
         box.clear_widgets()
         state = self.state
         flashing = time.monotonic() < self._flash_until and int(time.monotonic() * 2) % 2 == 0
-        top = BoxLayout(size_hint_y=None, height=90)
+        top = BoxLayout(size_hint_y=None, height=90 * SCALE["factor"])
         top.add_widget(text(self.hall_info.get("name", ""), 44, bold=True, size_hint_x=0.7))
         top.add_widget(text(f"{dt.datetime.now():%H:%M}", 44, size_hint_x=0.3))
         box.add_widget(top)
         if not self.follower.connected:
-            banner = Panel(color=RED, size_hint_y=None, height=70)
+            banner = Panel(color=RED, size_hint_y=None, height=70 * SCALE["factor"])
             banner.add_widget(text(t("disconnected"), 36, bold=True))
             box.add_widget(banner)
         if self.window_mode is not None:
@@ -152,12 +158,12 @@ class BoardApp(App):
             latest.add_widget(text(t("welcome"), 64))
         middle.add_widget(latest)
         recent = Panel(orientation="vertical", size_hint_x=0.45, padding=10)
-        recent.add_widget(text(t("recent"), 40, bold=True, size_hint_y=None, height=60))
-        for call in list(state.recent)[:7]:
+        recent.add_widget(text(t("recent"), 40, bold=True, size_hint_y=None, height=60 * SCALE["factor"]))
+        for call in list(state.recent)[:6]:
             recent.add_widget(text(f"{call.number}    →    {t('window_n', window=call.window)}", 44))
         middle.add_widget(recent)
         box.add_widget(middle)
-        grid = GridLayout(cols=8, spacing=8, size_hint_y=None, height=170)
+        grid = GridLayout(cols=8, spacing=8, size_hint_y=None, height=170 * SCALE["factor"])
         for row in sorted(state.windows.values(), key=lambda r: r.number):
             if row.state == "closed":
                 continue
@@ -168,8 +174,9 @@ class BoardApp(App):
             grid.add_widget(cell)
         box.add_widget(grid)
         waiting = "　".join(f"{state.category_names.get(c, c)} {n}" for c, n in state.waiting.items() if n)
-        box.add_widget(text(t("waiting", counts=waiting or t("nobody_waiting")), 34, size_hint_y=None, height=60))
-        box.add_widget(text(self.notice, 32, YELLOW, size_hint_y=None, height=56))
+        box.add_widget(text(t("waiting", counts=waiting or t("nobody_waiting")), 34, size_hint_y=None,
+                                height=60 * SCALE["factor"]))
+        box.add_widget(text(self.notice, 32, YELLOW, size_hint_y=None, height=56 * SCALE["factor"]))
 
     def _render_window(self, box, flashing: bool) -> None:  # noqa: ANN001
         row = self.state.windows.get(self.window_mode)

@@ -168,3 +168,14 @@ def live(hall: Hall, db_url: str, clock: Clock) -> Iterator[LiveCaller]:
     yield caller
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def shot(tmp_path: Path):
+    """Where a test saves a screenshot: tmp_path, or docs/screenshots when ONEWINDOW_SHOTS names a folder
+    (`ONEWINDOW_SHOTS=docs/screenshots ./dev test tests/display tests/web` regenerates the committed ones)."""
+    import os
+
+    folder = Path(os.environ["ONEWINDOW_SHOTS"]).resolve() if os.environ.get("ONEWINDOW_SHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return lambda name: folder / name

@@ -27,7 +27,7 @@ def events_of(live, kind):
     return [e for e in events(live) if e["type"] == kind]
 
 
-def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(live, page, counter_token):
+def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(live, page, counter_token, shot):
     first = issue(live).json()
     issue(live, "yibao")
     sign_in(page, live, counter_token)
@@ -43,6 +43,11 @@ def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(l
     assert len(events_of(live, "ticket-finished")) == 1
     live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1", "note": "轮椅"})
     expect(page.locator("#notices")).to_contain_text("帮办请求：kiosk-1 轮椅")
+    page.keyboard.press("n")
+    expect(page.locator("#current")).not_to_have_text("无")
+    page.screenshot(path=shot("counter-console.png"))
+    page.keyboard.press("f")
+    expect(page.locator("#current")).to_have_text("无")
     page.click("button[data-action=pause-resume]")
     expect(page.locator("#window-state")).to_have_text("暂停服务")
     page.keyboard.press("n")
@@ -77,7 +82,7 @@ def test_a_token_for_another_role_cannot_sign_in(live, page):
     expect(page.locator("#signin-error")).to_contain_text("令牌")
 
 
-def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rating(live, page, counter_token):
+def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rating(live, page, counter_token, shot):
     ticket = issue(live).json()
     live.headers("display")
     page.goto(f"{live.base}/rate/3?token={live.tokens['display']}")
@@ -86,6 +91,8 @@ def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rati
     for action in ("open", "call-next", "finish"):
         assert live.post(f"/api/v1/windows/3/{action}", headers=headers).ok
     expect(page.locator("#number")).to_have_text(ticket["number"])
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.screenshot(path=shot("rate-tablet.png"))
     page.click("button[data-level='1']")
     expect(page.locator("#message")).to_contain_text("原因")
     page.fill("#reason", "材料清单与实际不符")
@@ -95,17 +102,20 @@ def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rati
     assert summary["key"] == "李静" and summary["levels"]["1"] == 1
 
 
-def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter_token):
+def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter_token, shot):
     issue(live)
     mine = issue(live).json()
     page.goto(f"{live.base}/t/{mine['id']}")
+    page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator("#status")).to_contain_text("前面还有 1 人")
+    page.screenshot(path=shot("phone-ticket-waiting.png"))
     headers = {"Authorization": f"Bearer {counter_token}"}
     live.post("/api/v1/windows/3/open", headers=headers)
     for _ in range(2):
         live.post("/api/v1/windows/3/call-next", headers=headers)
         live.post("/api/v1/windows/3/finish", headers=headers)
     expect(page.locator("#status")).to_have_text("已办结，欢迎评价", timeout=10_000)
+    page.screenshot(path=shot("phone-ticket-rate.png"))
     page.click("button[data-level='4']")
     expect(page.locator("#message")).to_have_text("感谢您的评价！")
     again = live.post("/api/v1/ratings", json={"ticket": mine["id"], "level": 5})
