@@ -87,7 +87,7 @@ class Announcer:
         self.voice, self.rate, self.repeat = voice, rate, repeat
         self.clips = clips if clips and all((clips / f"{name}.wav").exists() for name in ("qing", "hao_dao", "hao_chuangkou_banli")) else None
         self.chime = _read_mono(chime_wav) if chime_wav and chime_wav.exists() else chime()
-        # (call, WAV, seconds from the event to its speech), the last 1,000: a day of calls must not grow memory
+        # (call, WAV, time.monotonic() when its sound was ready to play), the last 1,000: a day must not grow memory
         self.spoken: collections.deque[tuple[Call, Path, float]] = collections.deque(maxlen=1000)
         self.failures = 0
         self._queue: queue.Queue[Call | None] = queue.Queue()
@@ -155,7 +155,7 @@ class Announcer:
             try:
                 times = 1 if self._queue.qsize() >= BURST else self.repeat
                 path = self.render(call, times)
-                self.spoken.append((call, path, time.monotonic() - call.at))
+                self.spoken.append((call, path, time.monotonic()))
                 if self.mode == "play":
                     subprocess.run(["aplay", "-q", str(path)], capture_output=True, timeout=60)
                     path.unlink(missing_ok=True)

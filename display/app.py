@@ -8,6 +8,7 @@ through `Clock.schedule_once`.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import logging
 
@@ -63,8 +64,11 @@ class BoardApp(App):
         self.notice = notice
         self.flash_s = flash_s
         self.hall_info: dict = {}
-        self.shown_at: dict[int, float] = {}  # event id → monotonic time it reached the screen (benchmarks)
+        # the last calls' (number, time.monotonic() when drawn), for the benchmarks; bounded
+        self.shown_at: collections.deque = collections.deque(maxlen=2000)
         self._flash_until = 0.0
+        self._pending_shown: list[str] = []
+        self._render_soon = Clock.create_trigger(lambda _dt: self.render())
 
     # ---- threads → UI thread
     def _snapshot_from_thread(self, snapshot: dict) -> None:
@@ -75,7 +79,7 @@ class BoardApp(App):
 
     def _on_snapshot(self, snapshot: dict) -> None:
         self.state.resync(snapshot)
-        self.render()
+        self._render_soon()
 
     def _on_event(self, event: dict) -> None:
         import time
@@ -84,8 +88,9 @@ class BoardApp(App):
         for call in self.state.apply(event, now):
             self.announcer.announce(call)
             self._flash_until = time.monotonic() + self.flash_s
-        self.render()
-        self.shown_at[event["id"]] = time.monotonic()
+        if event["type"] == "ticket-called":
+            self._pending_shown.append(event["number"])
+        self._render_soon()  # a burst of events in one frame is drawn once
 
     # ---- Kivy
     def build(self):  # noqa: ANN201
@@ -95,11 +100,73 @@ class BoardApp(App):
         SCALE["factor"] = min(Window.height / 1080, Window.width / 1920) if self.window_mode is None else Window.height / 1080
         self.title = t("title")
         self.root_box = Panel(color=DARK, orientation="vertical", padding=20, spacing=14)
+        self._build_widgets()
         self.follower.start()
         Clock.schedule_interval(lambda _dt: self.render(), 0.5)  # the clock, the flash, the connection line
         Clock.schedule_interval(lambda _dt: self._fetch_hall(), 60)
         self._fetch_hall()
         return self.root_box
+
+    def _build_widgets(self) -> None:
+        """Every widget is made once; `render` only changes texts and colours (a rebuild per event was slow
+        and grew memory: measured in docs/benchmarks.md)."""
+        f = SCALE["factor"]
+        self.top = BoxLayout(size_hint_y=None, height=90 * f)
+        self.hall_label = text("", 44, bold=True, size_hint_x=0.7)
+        self.clock_label = text("", 44, size_hint_x=0.3)
+        self.top.add_widget(self.hall_label)
+        self.top.add_widget(self.clock_label)
+        self.banner = Panel(color=RED, size_hint_y=None, height=70 * f)
+        self.banner.add_widget(text(t("disconnected"), 36, bold=True))
+        # window mode
+        self.window_view = BoxLayout(orientation="vertical")
+        self.window_name = text("", 90, bold=True)
+        self.window_number = text("", 260, YELLOW, bold=True)
+        self.window_view.add_widget(self.window_name)
+        self.window_view.add_widget(self.window_number)
+        # night
+        self.night_view = BoxLayout(orientation="vertical")
+        self.night_title = text("", 90, YELLOW, bold=True)
+        self.night_notice = text("", 44)
+        self.night_opens = text("", 44)
+        for widget in (self.night_title, self.night_notice, self.night_opens):
+            self.night_view.add_widget(widget)
+        # the board
+        self.board_view = BoxLayout(orientation="vertical", spacing=14)
+        middle = BoxLayout(spacing=14)
+        latest = Panel(orientation="vertical", size_hint_x=0.55, padding=10)
+        self.latest_please = text("", 56)
+        self.latest_number = text("", 200, YELLOW, bold=True)
+        self.latest_window = text("", 80, YELLOW, bold=True)
+        for widget in (self.latest_please, self.latest_number, self.latest_window):
+            latest.add_widget(widget)
+        middle.add_widget(latest)
+        recent = Panel(orientation="vertical", size_hint_x=0.45, padding=10)
+        recent.add_widget(text(t("recent"), 40, bold=True, size_hint_y=None, height=60 * f))
+        self.recent_labels = [text("", 44) for _ in range(6)]
+        for label in self.recent_labels:
+            recent.add_widget(label)
+        middle.add_widget(recent)
+        self.board_view.add_widget(middle)
+        self.grid = GridLayout(cols=8, spacing=8, size_hint_y=None, height=170 * f)
+        self.cells: dict[int, tuple[Label, Label]] = {}
+        self.grid_windows: tuple[int, ...] = ()
+        self.board_view.add_widget(self.grid)
+        self.waiting_label = text("", 34, size_hint_y=None, height=60 * f)
+        self.notice_label = text(self.notice, 32, YELLOW, size_hint_y=None, height=56 * f)
+        self.board_view.add_widget(self.waiting_label)
+        self.board_view.add_widget(self.notice_label)
+        self.mode = None
+
+    def _show(self, mode: str) -> None:
+        if mode == self.mode and len(self.root_box.children) == (3 if not self.follower.connected else 2):
+            return
+        self.mode = mode
+        self.root_box.clear_widgets()
+        self.root_box.add_widget(self.top)
+        if not self.follower.connected:
+            self.root_box.add_widget(self.banner)
+        self.root_box.add_widget({"window": self.window_view, "night": self.night_view, "board": self.board_view}[mode])
 
     def on_stop(self) -> None:
         self.follower.stop()
@@ -123,68 +190,70 @@ class BoardApp(App):
     def render(self) -> None:
         import time
 
-        box = self.root_box
-        box.clear_widgets()
         state = self.state
         flashing = time.monotonic() < self._flash_until and int(time.monotonic() * 2) % 2 == 0
-        top = BoxLayout(size_hint_y=None, height=90 * SCALE["factor"])
-        top.add_widget(text(self.hall_info.get("name", ""), 44, bold=True, size_hint_x=0.7))
-        top.add_widget(text(f"{dt.datetime.now():%H:%M}", 44, size_hint_x=0.3))
-        box.add_widget(top)
-        if not self.follower.connected:
-            banner = Panel(color=RED, size_hint_y=None, height=70 * SCALE["factor"])
-            banner.add_widget(text(t("disconnected"), 36, bold=True))
-            box.add_widget(banner)
-        if self.window_mode is not None:
-            self._render_window(box, flashing)
-            return
-        night = self.hall_info and not self.hall_info.get("issuing_now", True) and not any(
+        self.hall_label.text = self.hall_info.get("name", "")
+        self.clock_label.text = f"{dt.datetime.now():%H:%M}"
+        night = bool(self.hall_info) and not self.hall_info.get("issuing_now", True) and not any(
             w.current for w in state.windows.values())
-        if night:
+        mode = "window" if self.window_mode is not None else "night" if night else "board"
+        self.mode = None if len(self.root_box.children) != (3 if not self.follower.connected else 2) else self.mode
+        self._show(mode)
+        if mode == "window":
+            self._render_window(flashing)
+        elif mode == "night":
             zone = self.hall_info.get("self_service", {})
-            box.add_widget(text(zone.get("name", t("night")), 90, YELLOW, bold=True))
-            box.add_widget(text(zone.get("notice", ""), 44))
-            box.add_widget(text(t("opens", day=self.hall_info.get("next_issuing_day", ""),
-                                  time=self.hall_info.get("issue_from", "")), 44))
-            return
-        middle = BoxLayout(spacing=14)
-        latest = Panel(orientation="vertical", size_hint_x=0.55, padding=10)
-        if state.latest:
-            color = YELLOW if not flashing else WHITE
-            latest.add_widget(text(t("please"), 56))
-            latest.add_widget(text(state.latest.number, 200, color, bold=True))
-            latest.add_widget(text(t("to_window", window=state.latest.window), 80, color, bold=True))
+            self.night_title.text = zone.get("name", t("night"))
+            self.night_notice.text = zone.get("notice", "")
+            self.night_opens.text = t("opens", day=self.hall_info.get("next_issuing_day", ""),
+                                      time=self.hall_info.get("issue_from", ""))
         else:
-            latest.add_widget(text(t("welcome"), 64))
-        middle.add_widget(latest)
-        recent = Panel(orientation="vertical", size_hint_x=0.45, padding=10)
-        recent.add_widget(text(t("recent"), 40, bold=True, size_hint_y=None, height=60 * SCALE["factor"]))
-        for call in list(state.recent)[:6]:
-            recent.add_widget(text(f"{call.number}    →    {t('window_n', window=call.window)}", 44))
-        middle.add_widget(recent)
-        box.add_widget(middle)
-        grid = GridLayout(cols=8, spacing=8, size_hint_y=None, height=170 * SCALE["factor"])
-        for row in sorted(state.windows.values(), key=lambda r: r.number):
-            if row.state == "closed":
-                continue
-            shown = t("paused") if row.state == "paused" else (row.current or "—")
-            cell = Panel(orientation="vertical")
-            cell.add_widget(text(t("window_n", window=row.number), 30))
-            cell.add_widget(text(shown, 38, YELLOW if row.state == "open" else RED, bold=True))
-            grid.add_widget(cell)
-        box.add_widget(grid)
-        waiting = "　".join(f"{state.category_names.get(c, c)} {n}" for c, n in state.waiting.items() if n)
-        box.add_widget(text(t("waiting", counts=waiting or t("nobody_waiting")), 34, size_hint_y=None,
-                                height=60 * SCALE["factor"]))
-        box.add_widget(text(self.notice, 32, YELLOW, size_hint_y=None, height=56 * SCALE["factor"]))
+            self._render_board(flashing)
+        if self._pending_shown:
+            drawn = time.monotonic()
+            self.shown_at.extend((number, drawn) for number in self._pending_shown)
+            self._pending_shown.clear()
 
-    def _render_window(self, box, flashing: bool) -> None:  # noqa: ANN001
-        row = self.state.windows.get(self.window_mode)
-        name = row.name if row else t("window_n", window=self.window_mode)
-        box.add_widget(text(name, 90, bold=True))
-        if row is None or row.state == "closed":
-            box.add_widget(text(t("closed"), 120, RED, bold=True))
-        elif row.state == "paused":
-            box.add_widget(text(t("paused"), 140, RED, bold=True))
+    def _render_board(self, flashing: bool) -> None:
+        state = self.state
+        color = WHITE if flashing else YELLOW
+        if state.latest:
+            self.latest_please.text = t("please")
+            self.latest_number.text = state.latest.number
+            self.latest_window.text = t("to_window", window=state.latest.window)
         else:
-            box.add_widget(text(row.current or "—", 260, WHITE if flashing else YELLOW, bold=True))
+            self.latest_please.text, self.latest_number.text, self.latest_window.text = "", t("welcome"), ""
+        self.latest_number.color = self.latest_window.color = color
+        recent = list(state.recent)[:6]
+        for index, label in enumerate(self.recent_labels):
+            call = recent[index] if index < len(recent) else None
+            label.text = f"{call.number}    →    {t('window_n', window=call.window)}" if call else ""
+        shown = tuple(r.number for r in sorted(state.windows.values(), key=lambda r: r.number) if r.state != "closed")
+        if shown != self.grid_windows:  # a window opened or closed: the only time cells are made
+            self.grid.clear_widgets()
+            self.cells = {}
+            for number in shown:
+                cell = Panel(orientation="vertical")
+                name, current = text(t("window_n", window=number), 30), text("", 38, YELLOW, bold=True)
+                cell.add_widget(name)
+                cell.add_widget(current)
+                self.grid.add_widget(cell)
+                self.cells[number] = (name, current)
+            self.grid_windows = shown
+        for number, (_, current) in self.cells.items():
+            row = state.windows[number]
+            current.text = t("paused") if row.state == "paused" else (row.current or "—")
+            current.color = YELLOW if row.state == "open" else RED
+        waiting = "　".join(f"{state.category_names.get(c, c)} {n}" for c, n in state.waiting.items() if n)
+        self.waiting_label.text = t("waiting", counts=waiting or t("nobody_waiting"))
+
+    def _render_window(self, flashing: bool) -> None:
+        row = self.state.windows.get(self.window_mode)
+        self.window_name.text = row.name if row else t("window_n", window=self.window_mode)
+        if row is None or row.state == "closed":
+            self.window_number.text, self.window_number.color = t("closed"), RED
+        elif row.state == "paused":
+            self.window_number.text, self.window_number.color = t("paused"), RED
+        else:
+            self.window_number.text = row.current or "—"
+            self.window_number.color = WHITE if flashing else YELLOW

@@ -3,7 +3,8 @@
     python -m tests.display.board_driver SETTINGS_JSON SCRIPT_JSON RESULT_JSON
 
 Steps: {"wait_connected": true} · {"wait_disconnected": true} · {"signal": path} (writes the file, so the test
-can act) · {"wait_text": text} · {"shot": path} · {"sleep": s}. The result holds, per event id, when it
+can act) · {"wait_file": path} (until the test writes it) · {"wait_text": text} · {"shot": path} · {"sleep": s}
+· {"rss": label} (the process's resident memory now). The result holds, per event id, when it
 reached the screen (time.monotonic of this process), and the announcer's delays.
 """
 
@@ -56,8 +57,14 @@ def main() -> int:
             return
         if "wait_text" in action and action["wait_text"] not in texts():
             return
+        if "wait_file" in action and not Path(action["wait_file"]).exists():
+            return
         if "sleep" in action and time.monotonic() - state["since"] < action["sleep"]:
             return
+        if "rss" in action:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    state.setdefault("rss", {})[action["rss"]] = int(line.split()[1]) / 1024
         if "signal" in action:
             Path(action["signal"]).write_text(str(time.monotonic()))
         if "shot" in action:
@@ -78,8 +85,9 @@ def main() -> int:
         app.run()
     finally:
         app.announcer.wait_idle(60)
-        result["shown_at"] = app.shown_at
-        result["spoken"] = [[c.number, c.window, delay] for c, _, delay in app.announcer.spoken]
+        result["shown_at"] = list(app.shown_at)
+        result["spoken"] = [[c.number, c.window, ready] for c, _, ready in app.announcer.spoken]
+        result["rss_mb"] = state.get("rss", {})
         result["clock_offset"] = time.time() - time.monotonic()
         app.announcer.close()
         app.follower.stop()
