@@ -84,6 +84,7 @@ class Announcer:
         self.mode = parsed.scheme
         self.folder = Path(urllib.parse.unquote(parsed.path)) if self.mode == "wav" else Path(tempfile.mkdtemp())
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix="onewindow-announcer-"))  # espeak-ng's output before joining
         self.voice, self.rate, self.repeat = voice, rate, repeat
         self.clips = clips if clips and all((clips / f"{name}.wav").exists() for name in ("qing", "hao_dao", "hao_chuangkou_banli")) else None
         self.chime = _read_mono(chime_wav) if chime_wav and chime_wav.exists() else chime()
@@ -114,7 +115,7 @@ class Announcer:
     def _speech(self, text: str, call: Call) -> np.ndarray:
         if self.clips is not None:
             return self._from_clips(call)
-        path = self.folder / "speech.tmp.wav"
+        path = self.scratch / "speech.wav"
         program = shutil.which("espeak-ng") or "espeak-ng"
         run = subprocess.run([program, "-v", self.voice, "-s", str(self.rate), "-w", str(path), "--", text],
                              capture_output=True, timeout=30)
