@@ -77,7 +77,7 @@ def silence(seconds: float) -> np.ndarray:
 
 class Announcer:
     def __init__(self, url: str = "play://", *, voice: str = "cmn-latn-pinyin", rate: int = 140, repeat: int = 2,
-                 clips: Path | None = None, chime_wav: Path | None = None):
+                 volume: float = 1.0, clips: Path | None = None, chime_wav: Path | None = None):
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("play", "wav", "none"):
             raise ValueError(f"unknown announcer URL {url!r}: use play://, wav:///dir or none://")
@@ -85,7 +85,7 @@ class Announcer:
         self.folder = Path(urllib.parse.unquote(parsed.path)) if self.mode == "wav" else Path(tempfile.mkdtemp())
         self.folder.mkdir(parents=True, exist_ok=True)
         self.scratch = Path(tempfile.mkdtemp(prefix="onewindow-announcer-"))  # espeak-ng's output before joining
-        self.voice, self.rate, self.repeat = voice, rate, repeat
+        self.voice, self.rate, self.repeat, self.volume = voice, rate, repeat, volume
         self.clips = clips if clips and all((clips / f"{name}.wav").exists() for name in ("qing", "hao_dao", "hao_chuangkou_banli")) else None
         self.chime = _read_mono(chime_wav) if chime_wav and chime_wav.exists() else chime()
         # (call, WAV, time.monotonic() when its sound was ready to play), the last 1,000: a day must not grow memory
@@ -117,7 +117,8 @@ class Announcer:
             return self._from_clips(call)
         path = self.scratch / "speech.wav"
         program = shutil.which("espeak-ng") or "espeak-ng"
-        run = subprocess.run([program, "-v", self.voice, "-s", str(self.rate), "-w", str(path), "--", text],
+        amplitude = str(max(0, min(200, round(self.volume * 100))))
+        run = subprocess.run([program, "-v", self.voice, "-s", str(self.rate), "-a", amplitude, "-w", str(path), "--", text],
                              capture_output=True, timeout=30)
         if run.returncode != 0:
             raise RuntimeError(run.stderr.decode(errors="replace")[:200])

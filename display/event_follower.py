@@ -68,7 +68,9 @@ class EventFollower:
                               timeout=(3, self.silence_s)) as answer:
             answer.raise_for_status()
             self.connected = True
-            last_resync = time.monotonic()
+            # after a reconnect the missed events are replayed first (so their calls are announced), then a
+            # snapshot a couple of seconds later re-syncs the counts and windows
+            last_resync = time.monotonic() - (self.resync_s - 2 if self.reconnects else 0)
             data: list[str] = []
             for line in answer.iter_lines(decode_unicode=True):
                 if self._stop.is_set():

@@ -23,6 +23,7 @@ def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy i
 
     token = display_token(settings)
     announcer = Announcer(settings.announcer, voice=settings.voice, rate=settings.speech_rate, repeat=settings.repeat,
+                          volume=settings.volume,
                           clips=settings.clips)
 
     def follower(on_snapshot, on_event):  # noqa: ANN001, ANN202

@@ -19,6 +19,7 @@ class DisplaySettings(BaseSettings):
     voice: str = "cmn-latn-pinyin"
     speech_rate: int = Field(default=140, ge=60, le=400)
     repeat: int = Field(default=2, ge=1, le=5)
+    volume: float = Field(default=1.0, ge=0, le=2)
     clips: Path | None = None  # recorded clips folder (assets/voice), instead of synthetic speech
     notice: str = "请留意叫号，过号请到服务台；办事请带齐材料。"
     flash_s: float = Field(default=5, ge=0)
