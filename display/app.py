@@ -24,7 +24,7 @@ from display.announcer import Announcer
 from display.board_state import BoardState
 from display.event_follower import EventFollower
 from display.strings import t
-from kiosk.app import register_cjk_font
+from kiosk.cjk_font import register_cjk_font
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from kiosk.cjk_font import register_cjk_font
 from kiosk.client import CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReadError, ReadFailure
 from kiosk.journey import HomeView, Journey, Mode, TicketOutcome
@@ -36,7 +36,6 @@ from kiosk.strings import t
 
 log = logging.getLogger(__name__)
 
-CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 # the explicit registry of screens
 SCREENS = {
     "home": HomeScreen, "guide": GuideScreen, "id_card": IdCardScreen, "typed_id": TypedIdScreen,
@@ -44,14 +43,6 @@ SCREENS = {
     "categories": CategoriesScreen, "slots": SlotsScreen, "booked": BookedScreen,
 }
 LARGE_TYPE = 1.3
-
-
-def register_cjk_font() -> None:
-    for path in CJK_FONTS:
-        if Path(path).exists():
-            LabelBase.register(DEFAULT_FONT, path)
-            return
-    log.error("no CJK font found (%s): Chinese will not render; install fonts-wqy-microhei", ", ".join(CJK_FONTS))
 
 
 class KioskApp(App):
