@@ -14,7 +14,6 @@ import logging
 
 from kivy.app import App
 from kivy.clock import Clock
-from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
@@ -22,7 +21,6 @@ from kivy.uix.label import Label
 
 from display.announcer import Announcer
 from display.board_state import BoardState
-from display.event_follower import EventFollower
 from display.strings import t
 from kiosk.cjk_font import register_cjk_font
 

@@ -1,6 +1,5 @@
 """The counter console (/counter), the evaluator tablet (/rate/N) and the phone page (/t/ID) in Chromium."""
 
-import re
 
 import pytest
 from playwright.sync_api import expect
