@@ -26,6 +26,11 @@ def birth_date(id_number: str) -> dt.date | None:
         return None
 
 
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Full years from `birth` to `day`."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 def is_valid_id_number(id_number: str) -> bool:
     """Shape, birth date and check digit of an 18-character resident ID number."""
     value = id_number.upper()

@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from caller.identity import is_valid_id_number, mask_name
+from caller.identity import age_on, birth_date, is_valid_id_number, mask_name
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReader
 from kiosk.hardware.printer import Printer, PrintError
@@ -125,14 +125,13 @@ class Journey:
 
     def is_green(self, card: IdentityCard | None, typed_id: str | None) -> int | None:
         """The citizen's age if the age rule gives the green channel, else None."""
-        today = self.clock().date()
         if card is not None:
-            age = card.age_on(today)
+            birth = card.birth
         elif typed_id and is_valid_id_number(typed_id):
-            birth = dt.date(int(typed_id[6:10]), int(typed_id[10:12]), int(typed_id[12:14]))
-            age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+            birth = birth_date(typed_id)
         else:
             return None
+        age = age_on(birth, self.clock().date())
         return age if self.green_age and age >= self.green_age else None
 
     # ---- taking a number

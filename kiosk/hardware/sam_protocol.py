@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
+from caller.identity import age_on, mask_id_number, mask_name
+
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
 MAX_LENGTH = 4096  # a base-info answer is 1288; anything much larger is noise
 HEADER = len(PREAMBLE) + 2
@@ -151,14 +153,12 @@ class IdentityCard:
     valid_to: dt.date | None  # None: 长期 (no end)
 
     def __repr__(self) -> str:
-        from caller.identity import mask_id_number, mask_name
-
         return f"IdentityCard({mask_name(self.name)}, {mask_id_number(self.id_number)})"
 
     __str__ = __repr__
 
     def age_on(self, day: dt.date) -> int:
-        return day.year - self.birth.year - ((day.month, day.day) < (self.birth.month, self.birth.day))
+        return age_on(self.birth, day)
 
 
 class BadCardData(ValueError):

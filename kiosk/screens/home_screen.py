@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.gridlayout import GridLayout
 
+from kiosk.journey import wait_minutes
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.widgets import GREEN, BigButton, Text
 from kiosk.strings import t
@@ -18,7 +19,7 @@ class HomeScreen(KioskScreen):
         grid = GridLayout(cols=2, spacing=20)
         for choice in view.categories if view else []:
             lines = [choice.name, t("waiting", count=choice.waiting)]
-            minutes = None if choice.estimated_wait_s is None else max(1, round(choice.estimated_wait_s / 60))
+            minutes = wait_minutes(choice.estimated_wait_s)
             if minutes is not None and choice.waiting:
                 lines.append(t("wait_about", minutes=minutes))
             grid.add_widget(BigButton("\n".join(lines), f"category:{choice.id}",
