@@ -46,6 +46,13 @@ class SseStream:
     def take(self, count: int) -> list[SseEvent]:
         return [next(self._events) for _ in range(count)]
 
+    def take_until(self, last_id: int) -> list[SseEvent]:
+        """Every event up to and including `last_id`."""
+        taken: list[SseEvent] = []
+        while not taken or taken[-1].id < last_id:
+            taken.append(next(self._events))
+        return taken
+
     def close(self) -> None:
         self.response.close()
 
