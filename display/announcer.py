@@ -17,7 +17,6 @@ import collections
 import itertools
 import logging
 import queue
-import shutil
 import subprocess
 import tempfile
 import threading
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.hardware.speech import spoken_number
+from kiosk.hardware.speech import espeak, spoken_number
 
 log = logging.getLogger(__name__)
 
@@ -116,12 +115,7 @@ class Announcer:
         if self.clips is not None:
             return self._from_clips(call)
         path = self.scratch / "speech.wav"
-        program = shutil.which("espeak-ng") or "espeak-ng"
-        amplitude = str(max(0, min(200, round(self.volume * 100))))
-        run = subprocess.run([program, "-v", self.voice, "-s", str(self.rate), "-a", amplitude, "-w", str(path), "--", text],
-                             capture_output=True, timeout=30)
-        if run.returncode != 0:
-            raise RuntimeError(run.stderr.decode(errors="replace")[:200])
+        espeak(text, voice=self.voice, rate=self.rate, volume=self.volume, wav=path, timeout_s=30)
         return _read_mono(path)
 
     def _from_clips(self, call: Call) -> np.ndarray:

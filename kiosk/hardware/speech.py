@@ -28,6 +28,16 @@ log = logging.getLogger(__name__)
 DIGITS = "零一二三四五六七八九"
 
 
+def espeak(text: str, *, voice: str, rate: int, volume: float, wav: Path | None = None, timeout_s: float = 60) -> None:
+    """Say `text` with the espeak-ng program: into `wav`, or through the sound card. Raises RuntimeError."""
+    program = shutil.which("espeak-ng") or "espeak-ng"
+    amplitude = str(max(0, min(200, round(volume * 100))))
+    command = [program, "-v", voice, "-s", str(rate), "-a", amplitude, *(["-w", str(wav)] if wav else []), "--", text]
+    run = subprocess.run(command, capture_output=True, timeout=timeout_s)
+    if run.returncode != 0:
+        raise RuntimeError(run.stderr.decode(errors="replace")[:200])
+
+
 def spoken_number(number: str) -> str:
     """A ticket number as it must be said: digit by digit ("A012" → "A 零一二"), never as a quantity."""
     letters = "".join(ch for ch in number if not ch.isdigit())
@@ -74,12 +84,6 @@ class Speaker:
         self._queue.put(None)
         self._thread.join(timeout=10)
 
-    def _command(self, text: str, wav: Path | None) -> list[str]:
-        program = shutil.which("espeak-ng") or "espeak-ng"
-        amplitude = str(max(0, min(200, round(self.volume * 100))))
-        return [program, "-v", self.voice, "-s", str(self.rate), "-a", amplitude,
-                *(["-w", str(wav)] if wav is not None else []), "--", text]
-
     def _work(self) -> None:
         while True:
             text = self._queue.get()
@@ -89,9 +93,7 @@ class Speaker:
                 path = None
                 if self.folder is not None:
                     path = self.folder / f"{next(self._counter):05d}.wav"
-                run = subprocess.run(self._command(text, path), capture_output=True, timeout=60)
-                if run.returncode != 0:
-                    raise RuntimeError(run.stderr.decode(errors="replace")[:200])
+                espeak(text, voice=self.voice, rate=self.rate, volume=self.volume, wav=path)
                 if path is not None:
                     self.written.append(path)
             except (OSError, RuntimeError, subprocess.TimeoutExpired):
