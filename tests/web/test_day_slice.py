@@ -27,6 +27,7 @@ def test_a_day_slice_from_kiosk_to_counter_to_board_to_rating(live, clock, brows
         page.goto(live.base + "/counter")
         page.fill("#token", live.app.state.tokens.create(Role.COUNTER, window, name))
         page.click("#signin-button")
+        expect(page.locator("#window-state")).to_have_text("未登录")  # signed in: the console knows its window
         page.click("button[data-action=open]")
         expect(page.locator("#window-state")).to_have_text("受理中")
         consoles[window] = page
