@@ -154,15 +154,16 @@ class BoardApp(App):
         self.notice_label = text(self.notice, 32, YELLOW, size_hint_y=None, height=56 * f)
         self.board_view.add_widget(self.waiting_label)
         self.board_view.add_widget(self.notice_label)
-        self.mode = None
+        self.layout: tuple[str, bool] | None = None
 
-    def _show(self, mode: str) -> None:
-        if mode == self.mode and len(self.root_box.children) == (3 if not self.follower.connected else 2):
+    def _show(self, mode: str, connected: bool) -> None:
+        """Attach the views for `mode`, with the red line when the stream is lost; only when that changes."""
+        if (mode, connected) == self.layout:
             return
-        self.mode = mode
+        self.layout = (mode, connected)
         self.root_box.clear_widgets()
         self.root_box.add_widget(self.top)
-        if not self.follower.connected:
+        if not connected:
             self.root_box.add_widget(self.banner)
         self.root_box.add_widget({"window": self.window_view, "night": self.night_view, "board": self.board_view}[mode])
 
@@ -173,10 +174,9 @@ class BoardApp(App):
         import threading
 
         def fetch() -> None:
-            try:
-                info = self.follower.session.get(self.follower.base + "/api/v1/hall", timeout=5).json()
-            except Exception:  # noqa: BLE001 - the board keeps its last info; the red line tells the story
-                return
+            info = self.follower.hall()
+            if info is None:
+                return  # the board keeps its last info; the red line tells the story
             Clock.schedule_once(lambda _dt: self._got_hall(info))
 
         threading.Thread(target=fetch, daemon=True).start()
@@ -192,11 +192,8 @@ class BoardApp(App):
         flashing = time.monotonic() < self._flash_until and int(time.monotonic() * 2) % 2 == 0
         self.hall_label.text = self.hall_info.get("name", "")
         self.clock_label.text = f"{dt.datetime.now():%H:%M}"
-        night = bool(self.hall_info) and not self.hall_info.get("issuing_now", True) and not any(
-            w.current for w in state.windows.values())
-        mode = "window" if self.window_mode is not None else "night" if night else "board"
-        self.mode = None if len(self.root_box.children) != (3 if not self.follower.connected else 2) else self.mode
-        self._show(mode)
+        mode = "window" if self.window_mode is not None else "night" if state.is_night(self.hall_info) else "board"
+        self._show(mode, self.follower.connected)
         if mode == "window":
             self._render_window(flashing)
         elif mode == "night":

@@ -44,6 +44,10 @@ class BoardState:
     last_event_id: int = 0
     synced: bool = False
 
+    def is_night(self, hall: dict) -> bool:
+        """The 24-hour zone's screen: tickets are not issued now (GET /api/v1/hall) and no window holds anyone."""
+        return bool(hall) and not hall.get("issuing_now", True) and not any(w.current for w in self.windows.values())
+
     def resync(self, snapshot: dict) -> bool:
         """Take a queue snapshot, unless it is older than what the events already told us."""
         if self.synced and snapshot["last_event_id"] < self.last_event_id:

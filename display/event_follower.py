@@ -41,6 +41,15 @@ class EventFollower:
     def stop(self) -> None:
         self._stop.set()
 
+    def hall(self) -> dict | None:
+        """GET /api/v1/hall (name, whether tickets are issued now), or None when the caller cannot be reached."""
+        try:
+            answer = self.session.get(self.base + "/api/v1/hall", timeout=5)
+            answer.raise_for_status()
+            return answer.json()
+        except (requests.RequestException, ValueError):
+            return None
+
     def _snapshot(self) -> None:
         answer = self.session.get(self.base + "/api/v1/queue", timeout=5)
         answer.raise_for_status()

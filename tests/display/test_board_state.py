@@ -50,3 +50,12 @@ def test_issue_transfer_cancel_and_window_events_keep_counts_and_states():
     board.apply(event(15, "window-resumed", window=7), NOW)
     board.apply(event(16, "window-closed", window=3), NOW)
     assert board.waiting["shebao"] == 2 and board.windows[7].state == "open" and board.windows[3].state == "closed"
+
+
+def test_night_is_when_tickets_are_not_issued_and_no_window_holds_anyone():
+    board = BoardState()
+    board.resync(SNAPSHOT)
+    assert not board.is_night({}) and not board.is_night({"issuing_now": True})
+    assert board.is_night({"issuing_now": False})
+    board.apply(event(11, "ticket-called", "A001", 3, "shebao"), NOW)
+    assert not board.is_night({"issuing_now": False})  # a late citizen is still being called
