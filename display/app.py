@@ -22,7 +22,7 @@ from kivy.uix.label import Label
 from display.announcer import Announcer
 from display.board_state import BoardState
 from display.strings import t
-from kiosk.cjk_font import register_cjk_font
+from kiosk.kivy_setup import register_cjk_font
 
 log = logging.getLogger(__name__)
 

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-
 from display.settings import DisplaySettings
-
-
-def display_token(settings: DisplaySettings) -> str | None:
-    if settings.token:
-        return settings.token
-    if settings.token_file and settings.token_file.exists():
-        return json.loads(settings.token_file.read_text(encoding="utf-8")).get("display")
-    return None
+from kiosk.client import token_from
 
 
 def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy is imported late)
@@ -21,7 +11,7 @@ def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy i
     from display.app import BoardApp
     from display.event_follower import EventFollower
 
-    token = display_token(settings)
+    token = token_from(settings.token, settings.token_file, "display")
     announcer = Announcer(settings.announcer, voice=settings.voice, rate=settings.speech_rate, repeat=settings.repeat,
                           volume=settings.volume,
                           clips=settings.clips)
@@ -34,13 +24,9 @@ def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy i
 
 
 def run_display(settings: DisplaySettings) -> int:
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
+    from kiosk.kivy_setup import configure_window
 
-    Config.set("graphics", "width", str(settings.width))
-    Config.set("graphics", "height", str(settings.height))
-    Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
-    Config.set("kivy", "log_level", "info")
+    configure_window(settings.width, settings.height, settings.fullscreen)
     app = build_board(settings)
     try:
         app.run()

@@ -19,7 +19,7 @@ from kivy.core.window import Window
 from kivy.properties import BooleanProperty, NumericProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
-from kiosk.cjk_font import register_cjk_font
+from kiosk.kivy_setup import register_cjk_font
 from kiosk.client import CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReadError, ReadFailure
 from kiosk.journey import HomeView, Journey, Mode, TicketOutcome

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -113,6 +115,15 @@ class CallerClient:
 
     def request_help(self, note: str | None = None) -> None:
         self._call("POST", "/api/v1/help", json={"source": self.source, **({"note": note} if note else {})})
+
+
+def token_from(token: str | None, token_file: Path | None, role: str) -> str | None:
+    """A token given directly, or the `role` entry of the caller's demo tokens file (var/demo-tokens.json)."""
+    if token:
+        return token
+    if token_file and token_file.exists():
+        return json.loads(token_file.read_text(encoding="utf-8")).get(role)
+    return None
 
 
 def new_key() -> str:

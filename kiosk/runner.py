@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 from dataclasses import dataclass, field
 
-from kiosk.client import CallerClient
+from kiosk.client import CallerClient, token_from
 from kiosk.journey import Devices, Journey
 from kiosk.settings import KioskSettings
 
@@ -23,14 +21,6 @@ class Simulators:
     def close(self) -> None:
         for device in self.running:
             device.close()
-
-
-def kiosk_token(settings: KioskSettings) -> str | None:
-    if settings.token:
-        return settings.token
-    if settings.token_file and settings.token_file.exists():
-        return json.loads(settings.token_file.read_text(encoding="utf-8")).get("kiosk")
-    return None
 
 
 def open_devices(settings: KioskSettings) -> tuple[Devices, Simulators]:
@@ -73,21 +63,17 @@ def open_devices(settings: KioskSettings) -> tuple[Devices, Simulators]:
 
 def build_journey(settings: KioskSettings) -> tuple[Journey, Simulators]:
     devices, simulators = open_devices(settings)
-    client = CallerClient(settings.caller_url, kiosk_token(settings), source=settings.name)
+    client = CallerClient(settings.caller_url, token_from(settings.token, settings.token_file, "kiosk"),
+                          source=settings.name)
     journey = Journey(client, devices, green_age=settings.green_age, paper_mm=settings.paper_mm,
                       public_url=settings.public_url)
     return journey, simulators
 
 
 def run_kiosk(settings: KioskSettings) -> int:
-    os.environ.setdefault("KIVY_NO_ARGS", "1")
-    from kivy.config import Config
+    from kiosk.kivy_setup import configure_window
 
-    Config.set("graphics", "width", str(settings.width))
-    Config.set("graphics", "height", str(settings.height))
-    Config.set("graphics", "fullscreen", "auto" if settings.fullscreen else "0")
-    Config.set("kivy", "exit_on_escape", "0")
-    Config.set("kivy", "log_level", "info")
+    configure_window(settings.width, settings.height, settings.fullscreen)
     from kiosk.app import KioskApp
 
     journey, simulators = build_journey(settings)

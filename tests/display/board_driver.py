@@ -26,10 +26,9 @@ def main() -> int:
 
     settings = DisplaySettings(**json.loads(Path(settings_json).read_text()))
     script = json.loads(Path(script_json).read_text())
-    from kivy.config import Config
+    from kiosk.kivy_setup import configure_window
 
-    Config.set("graphics", "width", str(settings.width))
-    Config.set("graphics", "height", str(settings.height))
+    configure_window(settings.width, settings.height)
     from kivy.clock import Clock
     from kivy.core.window import Window
 
