@@ -162,12 +162,27 @@ def start_live_caller(hall: Hall, url: str, clock: Clock, **settings) -> tuple[L
     return LiveCaller(f"http://127.0.0.1:{port}", app, {}), server, thread
 
 
+@contextlib.contextmanager
+def serving(hall: Hall, url: str, clock: Clock) -> Iterator[LiveCaller]:
+    caller, server, thread = start_live_caller(hall, url, clock)
+    try:
+        yield caller
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def live(hall: Hall, db_url: str, clock: Clock) -> Iterator[LiveCaller]:
-    caller, server, thread = start_live_caller(hall, db_url, clock)
-    yield caller
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(hall, db_url, clock) as caller:
+        yield caller
+
+
+@pytest.fixture
+def live_sqlite(hall: Hall, sqlite_url: str, clock: Clock) -> Iterator[LiveCaller]:
+    """A live caller on SQLite only: for the UI tests, which talk HTTP (the API tests cover PostgreSQL)."""
+    with serving(hall, sqlite_url, clock) as caller:
+        yield caller
 
 
 @pytest.fixture

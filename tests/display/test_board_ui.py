@@ -7,17 +7,13 @@ import pytest
 from PIL import Image, ImageStat
 
 from tests.caller.test_api import issue
-from tests.conftest import start_live_caller
 from tests.display.board_ui import finish_board, start_board, wait_for_file
 
 
 @pytest.fixture
-def caller(hall, sqlite_url, clock):
-    live, server, thread = start_live_caller(hall, sqlite_url, clock)
-    live.headers("display")
-    yield live
-    server.should_exit = True
-    thread.join(timeout=10)
+def caller(live_sqlite):
+    live_sqlite.headers("display")
+    return live_sqlite
 
 
 def has_content(path):

@@ -8,18 +8,14 @@ import pytest
 
 from kiosk.hardware.simulated_card_reader import SimulatedCardReader
 from kiosk.hardware.simulated_printer import SimulatedPrinter
-from tests.conftest import start_live_caller
 from tests.kiosk.escpos_reader import read
 from tests.kiosk.kiosk_ui import run_kiosk_script
 
 
 @pytest.fixture
-def caller(hall, sqlite_url, clock):
-    live, server, thread = start_live_caller(hall, sqlite_url, clock)
-    live.headers("kiosk")
-    yield live
-    server.should_exit = True
-    thread.join(timeout=10)
+def caller(live_sqlite):
+    live_sqlite.headers("kiosk")
+    return live_sqlite
 
 
 def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_slip(caller, tmp_path):
@@ -38,7 +34,7 @@ def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_sli
         reader.close()
         printer.close()
     assert outcome["error"] is None, outcome
-    assert outcome["screens"][:4] == ["home", "guide", "id_card", "done"], outcome["stderr"]
+    assert outcome["screens"][:4] == ["home", "guide", "id_card", "done"], outcome["log"]
     slip = read(bytes(printer.printed)).text
     assert "A001" in slip and "办事人：李**" in slip
     ticket = caller.get("/api/v1/categories").json()

@@ -25,7 +25,8 @@ def page(browser):
     context.close()
 
 
+
 @pytest.fixture
-def db_url(sqlite_url):
+def live(live_sqlite):
     """The pages talk HTTP only: SQLite is enough here (the API's tests cover PostgreSQL)."""
-    return sqlite_url
+    return live_sqlite
