@@ -47,10 +47,14 @@ class BadCode(QueueError):
     status = 400
 
 
-def check_in_refusal(appointment: Appointment, now: dt.datetime, rules: AppointmentRules, hall: Hall) -> QueueError | None:
-    """Why a booking cannot be checked in now, or None. Pure: the kiosk shows the message and offers a walk-in."""
+def check_in_refusal(appointment: Appointment, now: dt.datetime, rules: AppointmentRules, hall: Hall,
+                     ticket_number: str | None = None) -> QueueError | None:
+    """Why a booking cannot be checked in now, or None. Pure: the kiosk shows the message and offers a walk-in.
+    `ticket_number` is the ticket an earlier check-in gave, named in the refusal."""
     local = lambda moment: f"{hall.local(moment):%m月%d日 %H:%M}"  # noqa: E731
     if appointment.status is AppointmentStatus.CHECKED_IN:
+        if ticket_number:
+            return QueueError("appointment_used", f"此预约已签到，号码 {ticket_number} / already checked in as {ticket_number}")
         return QueueError("appointment_used", "此预约已签到取号，请勿重复签到 / this booking has already been checked in")
     if appointment.status is AppointmentStatus.CANCELLED:
         return QueueError("appointment_cancelled", "此预约已取消，请取普通号 / this booking was cancelled")
@@ -203,11 +207,9 @@ class AppointmentBook:
         answer or a crash between issuing and marking the booking gets the same ticket, never a second.
         """
         appointment = self._read(self._id_of(code))
-        refusal = check_in_refusal(appointment, self.service.tx.clock(), self.hall.appointments, self.hall)
+        number = self.service.ticket(appointment.ticket_id).ticket.number if appointment.ticket_id else None
+        refusal = check_in_refusal(appointment, self.service.tx.clock(), self.hall.appointments, self.hall, number)
         if refusal is not None:
-            if appointment.ticket_id and refusal.code == "appointment_used":
-                number = self.service.ticket(appointment.ticket_id).ticket.number
-                refusal = QueueError(refusal.code, f"此预约已签到，号码 {number} / already checked in as {number}")
             raise refusal
         view = self.service.issue(
             IssueRequest(appointment.category, "appointment", source="appointment"), f"appointment:{appointment.id}"
