@@ -249,10 +249,15 @@ class Hall(_Strict):
             start += length
         return slots
 
-    def next_open_day(self, after: dt.date, horizon: int = 30) -> dt.date | None:
-        """The first working day after `after`, within `horizon` days."""
+    def next_issuing_day(self, moment: dt.datetime, horizon: int = 30) -> dt.date | None:
+        """The day tickets are next issued: today if issuing has not ended yet, else the next working day
+        within `horizon` days."""
+        local = self.local(moment)
+        today = local.date()
+        if self.is_working_day(today) and local.time() < self.hours.issue_until:
+            return today
         for offset in range(1, horizon + 1):
-            day = after + dt.timedelta(days=offset)
+            day = today + dt.timedelta(days=offset)
             if self.is_working_day(day):
                 return day
         return None

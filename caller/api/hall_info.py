@@ -49,14 +49,11 @@ class HelpOut(BaseModel):
 def hall_info(hall: HallDep, service: Service) -> HallOut:
     """No token needed: what a kiosk shows at the top and how it decides between day and 24-hour mode."""
     now = service.tx.clock()
-    local = hall.local(now)
-    today = local.date()
-    later_today = hall.is_working_day(today) and local.time() < hall.hours.issue_until
-    next_day = today if later_today else hall.next_open_day(today)
+    next_day = hall.next_issuing_day(now)
     return HallOut(
         id=hall.hall.id,
         name=hall.hall.name,
-        now=local.isoformat(),
+        now=hall.local(now).isoformat(),
         issuing_now=hall.is_issuing(now) or not service.enforce_hours,
         issue_from=f"{hall.hours.issue_from:%H:%M}",
         issue_until=f"{hall.hours.issue_until:%H:%M}",
