@@ -82,10 +82,6 @@ class EventHub:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
 
-    @property
-    def subscriber_count(self) -> int:
-        return len(self._subscribers)
-
     async def _run(self) -> None:
         assert self._wake is not None
         while True:

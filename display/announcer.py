@@ -41,7 +41,6 @@ class Call:
     number: str
     window: int
     recall: bool = False
-    at: float = 0.0  # time.monotonic() when the event arrived, to measure the delay to speech
 
 
 def sentence(call: Call) -> str:
@@ -101,7 +100,7 @@ class Announcer:
         if self.mode == "none":
             return
         self._idle.clear()
-        self._queue.put(call if call.at else Call(call.number, call.window, call.recall, time.monotonic()))
+        self._queue.put(call)
 
     def wait_idle(self, timeout_s: float = 30) -> bool:
         return self._idle.wait(timeout_s)

@@ -35,7 +35,6 @@ class ShownCall:
 
 @dataclass
 class BoardState:
-    hall_name: str = ""
     windows: dict[int, WindowRow] = field(default_factory=dict)
     waiting: dict[str, int] = field(default_factory=dict)  # category id → waiting
     category_names: dict[str, str] = field(default_factory=dict)

@@ -70,12 +70,6 @@ class CallerClient:
         raise CallerUnavailable(str(last))
 
     # ---- reading
-    def health(self) -> bool:
-        try:
-            return self._call("GET", "/api/v1/health", retry=False).get("status") == "ok"
-        except (CallerUnavailable, Refused):
-            return False
-
     def hall(self) -> dict:
         return self._call("GET", "/api/v1/hall")
 

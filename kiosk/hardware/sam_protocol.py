@@ -67,7 +67,6 @@ class FrameParser:
     def __init__(self, max_buffer: int = 16 * 1024):
         self.buffer = bytearray()
         self.max_buffer = max_buffer
-        self.dropped = 0  # bytes skipped as noise or in bad frames, for diagnostics
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         self.buffer += data
@@ -124,7 +123,6 @@ class FrameParser:
     def _drop(self, count: int) -> None:
         if count:
             del self.buffer[:count]
-            self.dropped += count
 
 
 def status_of(payload: bytes) -> tuple[int, bytes]:

@@ -46,9 +46,6 @@ class SimulatedCardReader:
     def insert(self, **card: object) -> None:
         self.card = encode_base_info(**{**DEMO_CARD, **card})
 
-    def remove(self) -> None:
-        self.card = None
-
     def _serve(self) -> None:
         while not self._stop.is_set():
             ready, _, _ = select.select([self.master], [], [], 0.05)
