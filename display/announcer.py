@@ -92,6 +92,8 @@ class Announcer:
         self._queue: queue.Queue[Call | None] = queue.Queue()
         self._idle = threading.Event()
         self._idle.set()
+        self._pending = 0  # announced and not yet said; idle is set exactly when this is zero
+        self._pending_lock = threading.Lock()
         self._counter = itertools.count(1)
         self._thread = threading.Thread(target=self._work, name="announcer", daemon=True)
         self._thread.start()
@@ -99,7 +101,9 @@ class Announcer:
     def announce(self, call: Call) -> None:
         if self.mode == "none":
             return
-        self._idle.clear()
+        with self._pending_lock:
+            self._pending += 1
+            self._idle.clear()
         self._queue.put(call)
 
     def wait_idle(self, timeout_s: float = 30) -> bool:
@@ -158,5 +162,7 @@ class Announcer:
                 self.failures += 1
                 log.exception("announcement of %s failed", call.number)
             finally:
-                if self._queue.empty():
-                    self._idle.set()
+                with self._pending_lock:
+                    self._pending -= 1
+                    if self._pending == 0:
+                        self._idle.set()
