@@ -9,7 +9,6 @@ through `Clock.schedule_once`.
 from __future__ import annotations
 
 import collections
-import datetime as dt
 import logging
 
 from kivy.app import App
@@ -82,8 +81,7 @@ class BoardApp(App):
     def _on_event(self, event: dict) -> None:
         import time
 
-        now = dt.datetime.now(dt.timezone.utc)
-        for call in self.state.apply(event, now):
+        for call in self.state.apply(event, self.follower.clock.now()):
             self.announcer.announce(call)
             self._flash_until = time.monotonic() + self.flash_s
         if event["type"] == "ticket-called":
@@ -191,7 +189,7 @@ class BoardApp(App):
         state = self.state
         flashing = time.monotonic() < self._flash_until and int(time.monotonic() * 2) % 2 == 0
         self.hall_label.text = self.hall_info.get("name", "")
-        self.clock_label.text = f"{dt.datetime.now():%H:%M}"
+        self.clock_label.text = f"{self.follower.clock.now():%H:%M}"  # the caller's time, in the hall's zone
         mode = "window" if self.window_mode is not None else "night" if state.is_night(self.hall_info) else "board"
         self._show(mode, self.follower.connected)
         if mode == "window":

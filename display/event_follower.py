@@ -2,7 +2,7 @@
 Last-Event-ID, reconnecting by itself; `connected` turns false a few seconds after the stream went silent.
 
 Runs in its own thread and never touches widgets: it hands each event and snapshot to callbacks, which
-the board app forwards to its UI thread.
+the board app forwards to its UI thread. The stream's `clock` events keep `clock` on the caller's time.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 
 import requests
+
+from kiosk.caller_clock import CallerClock
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,7 @@ class EventFollower:
         self.last_id: int | None = None
         self.connected = False
         self.reconnects = 0
+        self.clock = CallerClock()  # the caller's time: a call is fresh by it, whatever this machine's clock says
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="board-events", daemon=True)
 
@@ -42,12 +45,17 @@ class EventFollower:
         self._stop.set()
 
     def hall(self) -> dict | None:
-        """GET /api/v1/hall (name, whether tickets are issued now), or None when the caller cannot be reached."""
+        """GET /api/v1/hall (name, time zone, whether tickets are issued now), or None when the caller cannot be
+        reached."""
         try:
+            sent = time.monotonic()
             answer = self.session.get(self.base + "/api/v1/hall", timeout=5)
             answer.raise_for_status()
-            return answer.json()
-        except (requests.RequestException, ValueError):
+            info = answer.json()
+            self.clock.set_zone(info.get("timezone"))
+            self.clock.tell(info["now"], round_trip_started=sent)
+            return info
+        except (requests.RequestException, ValueError, KeyError):
             return None
 
     def _snapshot(self) -> None:
@@ -81,6 +89,7 @@ class EventFollower:
             # snapshot a couple of seconds later re-syncs the counts and windows
             last_resync = time.monotonic() - (self.resync_s - 2 if self.reconnects else 0)
             data: list[str] = []
+            kind = "message"
             for line in answer.iter_lines(decode_unicode=True):
                 if self._stop.is_set():
                     return
@@ -89,11 +98,16 @@ class EventFollower:
                 if line == "":
                     if data:
                         event = json.loads("\n".join(data))
-                        self.last_id = max(self.last_id or 0, event["id"])
-                        self.on_event(event)
-                    data = []
+                        if kind == "clock":
+                            self.clock.tell(event["now"])
+                        else:
+                            self.last_id = max(self.last_id or 0, event["id"])
+                            self.on_event(event)
+                    data, kind = [], "message"
                 elif line.startswith("data:"):
                     data.append(line[5:].strip())
+                elif line.startswith("event:"):
+                    kind = line[6:].strip()
                 if time.monotonic() - last_resync > self.resync_s:  # counts drift; the snapshot corrects them
                     self._snapshot()
                     last_resync = time.monotonic()

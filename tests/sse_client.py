@@ -17,10 +17,12 @@ class SseEvent:
 
 
 class SseStream:
-    """One open event stream; keeps its read buffer between calls so no event is lost."""
+    """One open event stream; keeps its read buffer between calls so no event is lost. The caller's `clock`
+    events are not handed out as events: `clocks` keeps what they said."""
 
     def __init__(self, response: requests.Response):
         self.response = response
+        self.clocks: list[str] = []
         self._chunks = response.iter_content(chunk_size=None)  # yields data as soon as it arrives
         self._buffer = b""
         self._events = self._parse()
@@ -36,7 +38,9 @@ class SseStream:
         fields: dict[str, str] = {}
         for line in self._lines():
             if line == "":
-                if "data" in fields:
+                if fields.get("event") == "clock":
+                    self.clocks.append(json.loads(fields["data"])["now"])
+                elif "data" in fields:
                     yield SseEvent(int(fields.get("id", "0")), fields.get("event", "message"), json.loads(fields["data"]))
                 fields = {}
             elif not line.startswith(":"):

@@ -1,8 +1,13 @@
-"""The live event stream (Server-Sent Events) with Last-Event-ID resume."""
+"""The live event stream (Server-Sent Events) with Last-Event-ID resume, and the caller's clock on it.
+
+Every connection starts with a `clock` event (`{"type": "clock", "now": …}`, no id), and the keep-alive every
+`sse_ping_s` is one too: a board judges whether a call is fresh by the caller's time, never by its own clock.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -31,8 +36,14 @@ def _parse_last_id(raw: str | None) -> int | None:
     return value
 
 
+def clock_event(service: QueueService) -> ServerSentEvent:
+    now = service.hall.local(service.tx.clock()).isoformat()
+    return ServerSentEvent(data=json.dumps({"type": "clock", "now": now}), event="clock")
+
+
 async def _stream(service: QueueService, hub: EventHub, sub: Subscription, after: int | None) -> AsyncIterator[ServerSentEvent]:
     try:
+        yield clock_event(service)
         sent = sub.start_after if after is None else after
         if after is not None:
             # everything of today the client missed, page by page, before the live feed
@@ -66,6 +77,8 @@ async def events(
 ) -> EventSourceResponse:
     """Every queue event as it happens; reconnect with `Last-Event-ID` to receive all of today's events missed.
 
+    A `clock` event (the caller's time, no id) opens the stream and keeps it alive every few seconds.
+
     Events carry numbers, categories and windows, never personal data.
     """
     after = _parse_last_id(last_event_id)
@@ -75,5 +88,6 @@ async def events(
     return EventSourceResponse(
         _stream(service, hub, sub, after),
         ping=request.app.state.settings.sse_ping_s,
+        ping_message_factory=lambda: clock_event(service),
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )

@@ -26,7 +26,8 @@ class SelfServiceOut(BaseModel):
 class HallOut(BaseModel):
     id: str
     name: str
-    now: str
+    timezone: str = Field(description="the hall's time zone: kiosks, boards and pages show times in it")
+    now: str = Field(description="the caller's time, in the hall's zone: terminals keep their clocks by it")
     issuing_now: bool
     issue_from: str
     issue_until: str
@@ -53,6 +54,7 @@ def hall_info(hall: HallDep, service: Service) -> HallOut:
     return HallOut(
         id=hall.hall.id,
         name=hall.hall.name,
+        timezone=hall.hall.timezone,
         now=hall.local(now).isoformat(),
         issuing_now=hall.is_issuing(now) or not service.enforce_hours,
         issue_from=f"{hall.hours.issue_from:%H:%M}",

@@ -88,6 +88,7 @@ def main() -> int:
         result["spoken"] = [[c.number, c.window, ready] for c, _, ready in app.announcer.spoken]
         result["rss_mb"] = state.get("rss", {})
         result["clock_offset"] = time.time() - time.monotonic()
+        result["wall_clock"] = time.time()  # this process's wall clock (shifted when the test asked)
         app.announcer.close()
         app.follower.stop()
         Path(result_json).write_text(json.dumps(result, ensure_ascii=False))

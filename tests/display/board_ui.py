@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 from pathlib import Path
@@ -9,8 +10,10 @@ from pathlib import Path
 from tests import kivy_process
 
 
-def start_board(settings: dict, script: list[dict], work: Path) -> tuple[subprocess.Popen, Path]:
-    return kivy_process.start("tests.display.board_driver", {"width": 1280, "height": 720, **settings}, script, work)
+def start_board(settings: dict, script: list[dict], work: Path,
+                wall_clock: dt.datetime | None = None) -> tuple[subprocess.Popen, Path]:
+    return kivy_process.start("tests.display.board_driver", {"width": 1280, "height": 720, **settings}, script, work,
+                              wall_clock)
 
 
 finish_board = kivy_process.finish
