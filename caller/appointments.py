@@ -12,9 +12,9 @@ from sqlalchemy import Connection, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caller.hall import AppointmentRules, Hall
-from caller.model import NotFound, QueueError
-from caller.service import Invalid, IssueRequest, QueueService
-from caller.standing import TicketView
+from caller.engine.model import NotFound, QueueError
+from caller.queue.service import Invalid, IssueRequest, QueueService
+from caller.queue.standing import TicketView
 from caller.storage import tables as t
 
 

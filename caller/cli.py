@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from caller.hall import HallConfigError, load_hall
-from caller.identity import MaskingFilter
+from caller.engine.identity import MaskingFilter
 from caller.settings import CallerSettings
 
 DEMO_TOKENS = Path("var/demo-tokens.json")

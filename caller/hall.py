@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, PrivateAttr, field_validator
 
-from caller.tidal import TidalRule
+from caller.engine.tidal import TidalRule
 
 ALL_CATEGORIES = "*"
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
@@ -84,7 +84,7 @@ class QueueRules(_Strict):
     # 自动叫号: the caller itself calls a waiting ticket to an open, idle window (least flexible, longest idle
     # first) whenever one is free, instead of waiting for the counter's 叫号
     auto_call: bool = False
-    # the calling rule (caller/policy.py): once a ticket has waited this long, the oldest goes first and
+    # the calling rule (caller/engine/policy.py): once a ticket has waited this long, the oldest goes first and
     # head starts wait (0 = head starts always count); a window gives tickets that no narrower window can
     # take this many minutes more (0 = off)
     oldest_first_after_minutes: float = Field(default=12, ge=0, le=240)

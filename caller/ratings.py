@@ -10,8 +10,8 @@ from enum import IntEnum
 
 from sqlalchemy import and_, func, insert, select
 
-from caller.model import EventType, NotFound, QueueError
-from caller.service import Invalid, QueueService
+from caller.engine.model import EventType, NotFound, QueueError
+from caller.queue.service import Invalid, QueueService
 from caller.storage import tables as t
 
 

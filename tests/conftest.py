@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from caller.api.app import create_app
 from caller.auth import Role
 from caller.hall import Hall, load_hall
-from caller.service import QueueService
+from caller.queue.service import QueueService
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
 from tests.pg_server import free_port, postgres_server, scratch_database

@@ -19,10 +19,10 @@ from caller.api import appointments, events, hall_info, pages, queue, ratings, t
 from caller.appointments import AppointmentBook
 from caller.ratings import RatingBook
 from caller.auth import TokenStore
-from caller.event_hub import EventHub
+from caller.queue.event_hub import EventHub
 from caller.hall import Hall, load_hall
-from caller.model import QueueError
-from caller.service import QueueService
+from caller.engine.model import QueueError
+from caller.queue.service import QueueService
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
 

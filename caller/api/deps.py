@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 
 from caller.auth import Principal, Role, TokenStore
 from caller.hall import Hall
-from caller.model import QueueError
-from caller.service import QueueService
+from caller.engine.model import QueueError
+from caller.queue.service import QueueService
 
 
 class Unauthorized(QueueError):

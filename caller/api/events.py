@@ -17,8 +17,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from caller.api.deps import require
 from caller.api.schemas import Problem
 from caller.auth import Role
-from caller.event_hub import EventHub, Subscription, encode
-from caller.service import Invalid, QueueService
+from caller.queue.event_hub import EventHub, Subscription, encode
+from caller.queue.service import Invalid, QueueService
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 BACKLOG_PAGE = 1000

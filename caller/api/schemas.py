@@ -7,8 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.hall import Hall
-from caller.service import WindowView
-from caller.standing import CategoryView, TicketView
+from caller.queue.service import WindowView
+from caller.queue.standing import CategoryView, TicketView
 
 
 class Problem(BaseModel):

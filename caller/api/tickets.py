@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from caller.api.deps import HallDep, Service, require
 from caller.api.schemas import IssueBody, Problem, TicketOut, ticket_out
 from caller.auth import Role
-from caller.service import Invalid, IssueRequest
+from caller.queue.service import Invalid, IssueRequest
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")

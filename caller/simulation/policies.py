@@ -1,6 +1,6 @@
 """The policies a simulation compares: which ticket a free window calls, which idle window goes first, the layout.
 
-`ours` uses the live service's calling rule (caller.policy.OldestWithHeadStart); the others are the
+`ours` uses the live service's calling rule (caller.engine.policy.OldestWithHeadStart); the others are the
 baselines the reform is measured against.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from caller.hall import Hall, WindowKind
-from caller.model import QueueRules, Ticket, TicketStatus, Window
-from caller.policy import CallingPolicy, OldestWithHeadStart, fixed_reach
-from caller.policy import least_flexible_longest_idle as window_priority
+from caller.engine.model import QueueRules, Ticket, TicketStatus, Window
+from caller.engine.policy import CallingPolicy, OldestWithHeadStart, fixed_reach
+from caller.engine.policy import least_flexible_longest_idle as window_priority
 
 PRIORITY_RANK = {"green": 0, "appointment": 1, "normal": 2}
 # today's department windows (sample-day.md): the same 11 staff, each on one category
@@ -54,7 +54,7 @@ def by_number(spec: SimWindowSpec, idle_since: float) -> tuple:
 
 
 def least_flexible_longest_idle(spec: SimWindowSpec, idle_since: float) -> tuple:
-    """The live service's rule (caller.policy), applied to a simulated window."""
+    """The live service's rule (caller.engine.policy), applied to a simulated window."""
     return window_priority(len(spec.serves), idle_since, spec.number)
 
 

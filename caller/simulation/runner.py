@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from caller.hall import Hall
-from caller.service import rules_from_hall
+from caller.queue.service import rules_from_hall
 from caller.simulation.generator import NORMAL, SEASON, DayProfile, draw_fates, generate_day
 from caller.simulation.metrics import summarise
 from caller.simulation.policies import lunch_schedule, policies

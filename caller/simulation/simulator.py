@@ -2,7 +2,7 @@
 
 Tickets are issued with `model.issue`, called with the policy's `choose` and `model.call`, and leave
 through `model.finish`, `model.no_show`, `model.transfer` or `model.cancel` — the same code the caller
-service runs. Estimated waits come from `caller.estimate`, as on the kiosk.
+service runs. Estimated waits come from `caller.engine.estimate`, as on the kiosk.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import heapq
 import itertools
 from dataclasses import dataclass, field
 
-from caller import model
-from caller.estimate import Desk, estimate_wait_seconds, queue_pressure_s
-from caller.model import Priority, QueueRules, Ticket, Window, WindowState
+from caller.engine import model
+from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
+from caller.engine.model import Priority, QueueRules, Ticket, Window, WindowState
 from caller.simulation.generator import Fate
 from caller.simulation.policies import SimPolicy, SimWindowSpec
 from caller.simulation.trace import Arrival
-from caller.tidal import TidalAdvice, TidalAdvisor, TidalRule
+from caller.engine.tidal import TidalAdvice, TidalAdvisor, TidalRule
 
 HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai, a Monday
 TIDAL_CHECK_S = 60.0

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from caller.model import LIVE_STATUSES, Event, Priority, Ticket, TicketStatus, Window, WindowState
+from caller.engine.model import LIVE_STATUSES, Event, Priority, Ticket, TicketStatus, Window, WindowState
 from caller.storage import tables as t
 
 

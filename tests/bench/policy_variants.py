@@ -1,11 +1,11 @@
 """Calling-rule experiments on the simulator: what each part of our rule is worth, and its neighbours.
 
 Not product code: candidates are tried here on the same generated days before one goes into
-caller/policy.py. Figures and the command are in docs/benchmarks.md.
+caller/engine/policy.py. Figures and the command are in docs/benchmarks.md.
 
     .venv/bin/python -m tests.bench.policy_variants 60 [--seed 61] [--lunch] [--season]
 
-Every variant is the live rule (caller.policy.OldestWithHeadStart) with its two refinements set
+Every variant is the live rule (caller.engine.policy.OldestWithHeadStart) with its two refinements set
 differently: the oldest-first bound and the bonus for work no narrower window can take.
 """
 
@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import replace
 
 from caller.hall import load_hall
-from caller.policy import OldestWithHeadStart, fixed_reach
-from caller.service import rules_from_hall
+from caller.engine.policy import OldestWithHeadStart, fixed_reach
+from caller.queue.service import rules_from_hall
 from caller.simulation import policies as P
 from caller.simulation.generator import NORMAL, SEASON, draw_fates, generate_day
 from caller.simulation.metrics import summarise

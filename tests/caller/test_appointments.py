@@ -83,7 +83,7 @@ def test_two_kiosks_booking_the_last_seats_at_once_never_overfill_a_slot(live):
 
 def test_a_check_in_cut_off_after_issuing_gives_the_same_ticket_when_retried(live, clock):
     """A crash between issuing the ticket and marking the booking: the retry must not issue a second ticket."""
-    from caller.service import IssueRequest
+    from caller.queue.service import IssueRequest
 
     booked = book(live).json()
     clock.set(TOMORROW_10)

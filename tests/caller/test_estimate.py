@@ -1,4 +1,4 @@
-from caller.estimate import Desk, estimate_wait_seconds
+from caller.engine.estimate import Desk, estimate_wait_seconds
 
 MEAN = {"shebao": 360.0, "budongchan": 900.0}
 BOTH = frozenset(MEAN)
@@ -38,7 +38,7 @@ def test_work_no_window_of_mine_can_take_does_not_count_and_no_window_means_unkn
 
 
 def test_queue_pressure_is_the_oldest_age_or_the_longest_newcomer_estimate():
-    from caller.estimate import queue_pressure_s
+    from caller.engine.estimate import queue_pressure_s
 
     desks = [Desk(7, SHEBAO, True), Desk(11, frozenset({"budongchan"}), True)]
     assert queue_pressure_s(0, {}, desks, MEAN) == 0

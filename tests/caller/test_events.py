@@ -3,7 +3,7 @@
 import asyncio
 import datetime as dt
 
-from caller.event_hub import EventHub
+from caller.queue.event_hub import EventHub
 from caller.storage.repository import StoredEvent
 from tests.conftest import start_live_caller
 from tests.sse_client import open_stream

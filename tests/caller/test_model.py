@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from caller import model
-from caller.model import Priority, QueueError, QueueRules, TicketStatus, Window, WindowState
+from caller.engine import model
+from caller.engine.model import Priority, QueueError, QueueRules, TicketStatus, Window, WindowState
 
 T0 = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
 RULES = QueueRules(

@@ -1,9 +1,9 @@
 import datetime as dt
 from dataclasses import replace
 
-from caller import model
-from caller.model import Priority, Window
-from caller.policy import OldestWithHeadStart, fixed_reach
+from caller.engine import model
+from caller.engine.model import Priority, Window
+from caller.engine.policy import OldestWithHeadStart, fixed_reach
 from tests.caller.test_model import RULES, T0
 
 ALL = frozenset({"shebao", "yibao", "budongchan"})

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import select
 
-from caller.model import HELD_STATUSES, QueueError, TicketStatus
-from caller.service import IssueRequest
+from caller.engine.model import HELD_STATUSES, QueueError, TicketStatus
+from caller.queue.service import IssueRequest
 from caller.storage import tables
 from tests.conftest import Clock, make_service, new_pg_database
 

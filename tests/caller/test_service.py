@@ -7,8 +7,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from caller.model import QueueError, TicketStatus, WindowState
-from caller.service import Invalid, IssueRequest
+from caller.engine.model import QueueError, TicketStatus, WindowState
+from caller.queue.service import Invalid, IssueRequest
 from caller.storage import tables
 from tests.conftest import make_service
 

@@ -1,4 +1,4 @@
-from caller.tidal import TidalAdvice, TidalAdvisor, TidalRule
+from caller.engine.tidal import TidalAdvice, TidalAdvisor, TidalRule
 
 
 def test_it_advises_opening_past_the_threshold_only_once():

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from caller.service import rules_from_hall
+from caller.queue.service import rules_from_hall
 from caller.simulation.generator import draw_fates, generate_day
 from caller.simulation.policies import policies
 from caller.simulation.simulator import HALL_OPENS, simulate_day

@@ -4,8 +4,8 @@ import statistics
 
 import pytest
 
-from caller import model
-from caller.service import rules_from_hall
+from caller.engine import model
+from caller.queue.service import rules_from_hall
 from caller.simulation import simulator as simulator_module
 from caller.simulation.generator import NORMAL, SEASON, draw_fates, generate_day
 from caller.simulation.metrics import summarise
@@ -55,7 +55,7 @@ def test_every_citizen_is_served_or_left_and_no_window_holds_two(hall):
 
 
 def test_the_simulator_moves_tickets_only_through_the_engine(hall, monkeypatch):
-    """Counting calls into caller.model shows the simulator uses the live transitions, not its own."""
+    """Counting calls into caller.engine.model shows the simulator uses the live transitions, not its own."""
     counts = {"call": 0, "finish": 0, "issue": 0}
     for name in counts:
         original = getattr(model, name)

@@ -80,7 +80,7 @@ class QueueRules:
     transfer_head_start: dt.timedelta
     recalls_before_no_show: int
     no_show_return: dt.timedelta
-    # the calling rule's refinements (caller.policy.OldestWithHeadStart); None / zero turns them off
+    # the calling rule's refinements (caller.engine.policy.OldestWithHeadStart); None / zero turns them off
     oldest_first_after: dt.timedelta | None = None
     exclusive_bonus: dt.timedelta = dt.timedelta(0)
 

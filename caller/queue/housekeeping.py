@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from caller import model
+from caller.engine import model
 from caller.hall import Hall, WindowKind
-from caller.model import EventType, WindowState
-from caller.standing import Standing
+from caller.engine.model import EventType, WindowState
+from caller.queue.standing import Standing
 from caller.storage.repository import Repository
-from caller.tidal import TidalAdvice
-from caller.transactions import Conflict, Transactions
+from caller.engine.tidal import TidalAdvice
+from caller.queue.transactions import Conflict, Transactions
 
 
 class Housekeeping:

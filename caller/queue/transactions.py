@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from caller.model import Event, QueueError, Ticket
+from caller.engine.model import Event, QueueError, Ticket
 from caller.storage.database import Database
 from caller.storage.repository import Repository
 

@@ -9,15 +9,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from caller import model
+from caller.engine import model
 from caller.hall import Hall, WindowSpec
-from caller.identity import is_valid_id_number, mask_id_number, mask_name
-from caller.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
-from caller.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
+from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
+from caller.engine.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
+from caller.engine.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
 from caller.storage.database import Database
-from caller.housekeeping import Housekeeping
-from caller.transactions import Conflict, Transactions
-from caller.standing import CategoryView, Standing, TicketView
+from caller.queue.housekeeping import Housekeeping
+from caller.queue.transactions import Conflict, Transactions
+from caller.queue.standing import CategoryView, Standing, TicketView
 from caller.storage.repository import Personal, Repository, StoredEvent
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 import time
 from dataclasses import dataclass
 
-from caller.estimate import Desk, estimate_wait_seconds, queue_pressure_s
+from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
 from caller.hall import Hall, WindowKind
-from caller.model import Ticket, TicketStatus, WindowState
+from caller.engine.model import Ticket, TicketStatus, WindowState
 from caller.storage.repository import Repository
 
 MEAN_SERVICE_TTL_S = 30.0  # recent service times are re-read at most this often
