@@ -125,7 +125,7 @@ def run_lunch_rota(args: argparse.Namespace) -> int:
     from caller.simulation.policies import SimWindowSpec, lunch_schedule
 
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
-    day = args.date or dt.date.today()
+    day = args.date or hall.service_day(dt.datetime.now(dt.timezone.utc))  # the hall's today, not the machine's
     windows = [
         SimWindowSpec(w.number, hall.serves(w), tidal=w.kind is WindowKind.TIDAL)
         for w in hall.windows

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from caller.identity import age_on, birth_date, is_valid_id_number, mask_name
+from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_name
+from kiosk.caller_clock import CallerClock
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReader
 from kiosk.hardware.printer import Printer, PrintError
@@ -75,20 +77,23 @@ class Journey:
     """One kiosk's dealings with the caller and its devices."""
 
     def __init__(self, client: CallerClient, devices: Devices, *, green_age: int = 70, paper_mm: int = 80,
-                 public_url: str | None = None, clock=dt.datetime.now):  # noqa: ANN001
+                 public_url: str | None = None, clock: CallerClock | None = None):
         self.client = client
         self.devices = devices
         self.green_age = green_age
         self.paper_mm = paper_mm
         self.public_url = (public_url or client.base).rstrip("/")
-        self.clock = clock
+        self.clock = clock or CallerClock()  # the caller's time in the hall's zone, told by GET /api/v1/hall
         self.hall: dict = {}
         self.categories: dict[str, CategoryChoice] = {}
 
     # ---- home
     def home(self) -> HomeView:
         try:
+            sent = time.monotonic()
             self.hall = self.client.hall()
+            self.clock.set_zone(self.hall.get("timezone"))
+            self.clock.tell(self.hall["now"], round_trip_started=sent)
             self.categories = {
                 c["id"]: CategoryChoice(c["id"], c["name"], c["waiting"], c["estimated_wait_s"], c["needs_id_card"],
                                         c["guide"])
@@ -131,7 +136,7 @@ class Journey:
             birth = birth_date(typed_id)
         else:
             return None
-        age = age_on(birth, self.clock().date())
+        age = age_on(birth, self.clock.now().date())
         return age if self.green_age and age >= self.green_age else None
 
     # ---- taking a number
@@ -182,7 +187,7 @@ class Journey:
             hall_name=self.hall.get("name", ""),
             number=ticket["number"],
             category_name=ticket.get("category_name", ticket["category"]),
-            issued_at=issued.astimezone(dt.datetime.fromisoformat(self.hall["now"]).tzinfo) if self.hall.get("now") else issued,
+            issued_at=issued.astimezone(self.clock.now().tzinfo),
             ahead=ticket.get("ahead"),
             estimated_wait_min=minutes,
             materials=tuple(choice.guide.get("materials", ())) if choice else (),

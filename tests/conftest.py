@@ -26,6 +26,27 @@ from caller.storage.database import Database, make_engine, migrate
 from tests.pg_server import free_port, postgres_server, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under ONEWINDOW_TEST_CLOCK_SHIFT (seconds; .ci/run sets it) this process and every Python process the
+    tests start run on the shifted wall clock (tests/shifted_clock/sitecustomize.py)."""
+    if os.environ.get("ONEWINDOW_TEST_CLOCK_SHIFT"):
+        import sys
+
+        from tests import wall_clock
+
+        os.environ.update(wall_clock.environment())  # children import the sitecustomize that shifts them
+        if not hasattr(sys.modules.get("sitecustomize"), "_travel"):  # this process was started without it
+            sys.path.insert(0, str(wall_clock.SHIFTED))
+            sys.modules.pop("sitecustomize", None)
+            import sitecustomize  # noqa: F401
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if os.environ.get("ONEWINDOW_TEST_CLOCK_SHIFT"):
+        return f"wall clock shifted to {dt.datetime.now().astimezone().isoformat(timespec='seconds')}"
+    return None
 # Monday 23 Nov 2026, 09:00 in the hall's time zone (Asia/Shanghai)
 MONDAY_9AM = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
 

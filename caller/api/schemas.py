@@ -127,8 +127,8 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
         window=ticket.window,
         ahead=view.ahead,
         estimated_wait_s=view.estimated_wait_s,
-        issued_at=ticket.issued_at.isoformat(),
-        called_at=ticket.called_at.isoformat() if ticket.called_at else None,
+        issued_at=hall.local(ticket.issued_at).isoformat(),  # times are given in the hall's zone
+        called_at=hall.local(ticket.called_at).isoformat() if ticket.called_at else None,
         recalls=ticket.recalls,
         transfers=ticket.transfers,
     )

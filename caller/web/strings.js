@@ -13,7 +13,7 @@ const ZH_CN = {
   rate_reason: "请写明不满意的原因", rate_submit: "提交评价", rate_done_already: "这次服务已经评价过，谢谢",
   levels: {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
   ticket_title: "我的排队", ticket_waiting: "正在等候，前面还有 {ahead} 人，预计约 {minutes} 分钟",
-  ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
+  ticket_issued: "取号时间 {time}", ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
   ticket_done: "已办结，欢迎评价", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
   statuses: {"no-show": "过号", "cancelled": "取消"},
 };
@@ -24,6 +24,10 @@ function t(key, values) {
   for (const [name, value] of Object.entries(values || {})) text = text.replaceAll(`{${name}}`, value);
   return text;
 }
+
+// HH:MM of a time the caller gave: its times carry the hall's offset, so this is the hall's clock, never the
+// phone's own zone.
+function hallTime(iso) { return iso ? iso.slice(11, 16) : ""; }
 
 // A JSON call to the caller; resolves to {ok, status, body}.
 async function api(method, path, token, body) {

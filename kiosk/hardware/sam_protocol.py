@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
-from caller.identity import age_on, mask_id_number, mask_name
+from caller.engine.identity import age_on, mask_id_number, mask_name
 
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
 MAX_LENGTH = 4096  # a base-info answer is 1288; anything much larger is noise

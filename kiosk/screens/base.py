@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from kivy.app import App
 from kivy.clock import Clock
 from kivy.uix.boxlayout import BoxLayout
@@ -35,8 +33,9 @@ class KioskScreen(Screen):
         bar = BoxLayout(size_hint_y=None, height=110, spacing=16)
         name = self.app.hall_name or t("app_title")
         bar.add_widget(Text(name, size=34, bold=True, halign="left", size_hint_x=0.46))
-        clock = Text(f"{dt.datetime.now():%H:%M}", size=34, size_hint_x=0.14)
-        Clock.schedule_interval(lambda *_: setattr(clock, "text", f"{dt.datetime.now():%H:%M}"), 10)
+        caller_time = self.app.journey.clock  # the caller's time in the hall's zone, not this machine's
+        clock = Text(f"{caller_time.now():%H:%M}", size=34, size_hint_x=0.14)
+        Clock.schedule_interval(lambda *_: setattr(clock, "text", f"{caller_time.now():%H:%M}"), 10)
         bar.add_widget(clock)
         large = t("normal_type") if self.app.large_type else t("large_type")
         bar.add_widget(BigButton(large, "large_type", self.app.toggle_large_type, size=28, color=GREY, size_hint_x=0.2))

@@ -1,13 +1,17 @@
+import datetime as dt
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from tests.conftest import ROOT, start_live_caller
+from tests.wall_clock import environment
 
 
-def onewindow(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "caller.cli", *args], capture_output=True, text=True, cwd=cwd)
+def onewindow(*args, cwd=ROOT, wall_clock=None):
+    return subprocess.run([sys.executable, "-m", "caller.cli", *args], capture_output=True, text=True, cwd=cwd,
+                          env=environment(wall_clock))
 
 
 def test_a_created_counter_token_acts_on_its_window_only(hall, sqlite_url, clock):
@@ -62,3 +66,11 @@ def test_the_lunch_rota_keeps_one_of_each_pair_of_alike_windows_open():
     assert [rows[n] for n in range(1, 9)] == [first, second] * 4  # windows 1–6 alike, 7–8 alike: alternate
     assert rows[12].startswith("no break") and rows[13] == first  # tidal works through; 13 in season
     assert 13 not in {int(line.split()[0]) for line in onewindow("lunch-rota", "--date", "2026-03-16").stdout.splitlines()[1:]}
+
+
+@pytest.mark.clock
+def test_the_lunch_rota_is_for_the_halls_today_not_the_machines():
+    # 17:30 UTC on 31 Dec is already 1 January in the hall (Asia/Shanghai)
+    run = onewindow("lunch-rota", wall_clock=dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.timezone.utc))
+    assert run.returncode == 0, run.stderr
+    assert "2027-01-01" in run.stdout.splitlines()[0]

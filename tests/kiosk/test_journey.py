@@ -26,7 +26,7 @@ def rig(live, tmp_path):
     live.headers("kiosk")
     client = CallerClient(live.base, live.tokens["kiosk"], timeout_s=3)
     devices = Devices(open_printer(printer_device.url, paper_mm=58), CardReader(reader.path, timeout_s=1), None, speaker)
-    journey = Journey(client, devices, paper_mm=58, clock=lambda: dt.datetime(2026, 11, 23, 9, 0))
+    journey = Journey(client, devices, paper_mm=58)  # its clock is the caller's: Monday 23 Nov 2026, 09:00
     yield journey, reader, printer_device, speaker, live
     speaker.close()
     reader.close()
@@ -43,6 +43,7 @@ def test_an_elderly_citizen_reads_the_card_gets_the_green_channel_a_slip_and_a_v
     assert outcome.printed and outcome.green and outcome.number == "A001"
     slip = read(bytes(printer.printed)).text
     assert "A001" in slip and "社保（绿色通道）" in slip and "办事人：张*" in slip and "张三" not in slip
+    assert "取号时间：2026-11-23 09:00" in slip  # the caller's time in the hall's zone, whatever this machine's says
     assert "110105195003070019" not in slip and "居民身份证原件" in slip
     ticket = live.get(f"/api/v1/tickets/{outcome.ticket_id}").json()
     assert ticket["priority"] == "green"

@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.hardware.simulated_card_reader import SimulatedCardReader
 from kiosk.hardware.simulated_printer import SimulatedPrinter
+from tests.conftest import MONDAY_9AM
 from tests.kiosk.escpos_reader import read
 from tests.kiosk.kiosk_ui import run_kiosk_script
 
@@ -18,6 +19,7 @@ def caller(live_sqlite):
     return live_sqlite
 
 
+@pytest.mark.clock
 def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_slip(caller, tmp_path):
     reader, printer = SimulatedCardReader(), SimulatedPrinter()
     reader.insert(name="李秀英", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
@@ -25,10 +27,11 @@ def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_sli
         outcome = run_kiosk_script(
             {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url,
              "card_reader": reader.path, "speech": f"wav://{tmp_path / 'speech'}", "paper_mm": 58},
-            [{"wait": "home"}, {"expect_text": "社保"}, {"tap": "category:shebao"}, {"wait": "guide"},
-             {"expect_text": "居民身份证原件"}, {"tap": "take_number"}, {"wait": "done"}, {"expect_text": "A001"},
-             {"shot": str(tmp_path / "done.png")}, {"tap": "home"}, {"wait": "home"}],
+            [{"wait": "home"}, {"expect_text": "社保"}, {"expect_text": "09:00"}, {"tap": "category:shebao"},
+             {"wait": "guide"}, {"expect_text": "居民身份证原件"}, {"tap": "take_number"}, {"wait": "done"},
+             {"expect_text": "A001"}, {"shot": str(tmp_path / "done.png")}, {"tap": "home"}, {"wait": "home"}],
             tmp_path / "ui",
+            wall_clock=MONDAY_9AM + dt.timedelta(days=2, hours=5),  # the kiosk's own clock is off; it shows the caller's
         )
     finally:
         reader.close()
@@ -36,7 +39,7 @@ def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_sli
     assert outcome["error"] is None, outcome
     assert outcome["screens"][:4] == ["home", "guide", "id_card", "done"], outcome["log"]
     slip = read(bytes(printer.printed)).text
-    assert "A001" in slip and "办事人：李**" in slip
+    assert "A001" in slip and "办事人：李**" in slip and "取号时间：2026-11-23 09:00" in slip
     ticket = caller.get("/api/v1/categories").json()
     assert sum(c["waiting"] for c in ticket) == 1
     spoken = sorted((tmp_path / "speech").glob("*.wav"))

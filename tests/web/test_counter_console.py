@@ -107,6 +107,7 @@ def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter
     page.goto(f"{live.base}/t/{mine['id']}")
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator("#status")).to_contain_text("前面还有 1 人")
+    expect(page.locator("#issued")).to_have_text("取号时间 09:00")  # the hall's clock, not the phone's zone (UTC here)
     page.screenshot(path=shot("phone-ticket-waiting.png"))
     headers = {"Authorization": f"Bearer {counter_token}"}
     live.post("/api/v1/windows/3/open", headers=headers)
