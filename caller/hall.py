@@ -221,6 +221,10 @@ class Hall(_Strict):
         """The hall's business day of a moment: numbering restarts at local midnight."""
         return self.local(moment).date()
 
+    def day_start(self, day: dt.date) -> dt.datetime:
+        """The moment a service day begins: local midnight."""
+        return dt.datetime.combine(day, dt.time(0), self.zone)
+
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.hours.open_dates:
             return True

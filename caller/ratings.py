@@ -95,6 +95,9 @@ class RatingBook:
             if repo.conn.execute(select(r.pk).where(r.finish_event_id == finish.id)).first() is not None:
                 raise QueueError("already_rated", "这次服务已经评价过，感谢您的参与 / this service was already rated")
             data = json.loads(finish.data or "{}")
+            if data.get("reason") == "day-end":  # nobody served it: the day-end sweep closed it
+                raise QueueError("not_served", "该号由系统在日终结束，未经窗口办结，不能评价 / "
+                                 "closed by the day-end sweep, not served: it cannot be rated")
             rating = Rating(ticket.number, finish.category or ticket.category, finish.window, data.get("staff"),
                             int(level), reason, channel, now)
             # two taps at once: the unique finish_event_id refuses the second, and its retry sees already_rated

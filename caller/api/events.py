@@ -48,7 +48,7 @@ async def _stream(service: QueueService, hub: EventHub, sub: Subscription, after
         if after is not None:
             # everything of today the client missed, page by page, before the live feed
             while True:
-                page = await asyncio.to_thread(service.events_after, sent, BACKLOG_PAGE)
+                page = await asyncio.to_thread(service.events_after, sent, BACKLOG_PAGE, replay=True)
                 for event in page:
                     out = encode(event)
                     yield ServerSentEvent(data=out.data, event=out.type, id=str(out.id))

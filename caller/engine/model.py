@@ -245,9 +245,13 @@ def no_show(window: Window, ticket: Ticket, now: dt.datetime, rules: QueueRules)
     return [event]
 
 
-def return_after_no_show(ticket: Ticket, now: dt.datetime, rules: QueueRules) -> list[Event]:
-    """过号顺延: back within the allowed time, the ticket re-enters at its old place."""
+def return_after_no_show(ticket: Ticket, now: dt.datetime, rules: QueueRules, today: dt.date) -> list[Event]:
+    """过号顺延: back within the allowed time on the same service day, the ticket re-enters at its old place."""
     _require_status(ticket, {TicketStatus.NO_SHOW}, "顺延 return")
+    if ticket.service_day != today:
+        raise QueueError(
+            "day_over", f"{ticket.number} 是 {ticket.service_day:%m月%d日} 的号，已不能顺延，请重新取号 / "
+            "a ticket of an earlier day cannot return; take a new ticket")
     assert ticket.no_show_at is not None
     if now - ticket.no_show_at > rules.no_show_return:
         minutes = int(rules.no_show_return.total_seconds() // 60)

@@ -15,6 +15,7 @@ from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.engine.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
 from caller.engine.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
 from caller.storage.database import Database
+from caller.queue.clock import SteadyClock
 from caller.queue.housekeeping import Housekeeping
 from caller.queue.transactions import Conflict, Transactions
 from caller.queue.standing import CategoryView, Standing, TicketView
@@ -26,10 +27,6 @@ class Invalid(QueueError):
     """A well-formed request naming something that does not exist or a value out of range."""
 
     status = 422
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def rules_from_hall(hall: Hall) -> QueueRules:
@@ -84,7 +81,7 @@ class QueueService:
         hall: Hall,
         db: Database,
         *,
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Callable[[], dt.datetime] | None = None,
         policy: CallingPolicy | None = None,
         enforce_hours: bool = True,
         on_commit: Callable[[], None] | None = None,
@@ -98,12 +95,13 @@ class QueueService:
         self.tx: Transactions = Transactions(
             db,
             hall.hall.id,
-            clock,
+            clock or SteadyClock(),  # the machine's wall clock, but a step of it is never followed at once
             lambda ticket: model.effective_queue_time(ticket, self.rules),
             hall.service_day,
             on_commit,
         )
         self.housekeeping = Housekeeping(hall, self.tx, self.standing)
+        self.tx.day_started = lambda day: self.housekeeping.close_past_days()
 
     def window_spec(self, number: int) -> WindowSpec:
         spec = self.hall.window(number)
@@ -112,7 +110,10 @@ class QueueService:
         return spec
 
     def setup(self) -> None:
-        """Create missing window rows (closed); re-order today's queue under the configured head starts."""
+        """Create missing window rows (closed); re-order today's queue under the configured head starts. A steady
+        clock never goes back before the newest stored event (a restart on a clock that was set back)."""
+        if isinstance(self.tx.clock, SteadyClock):
+            self.tx.clock.hold_at_least(self.tx.read(lambda repo, now: repo.latest_event_at()))
 
         def work(repo: Repository, now: dt.datetime) -> None:
             repo.ensure_windows([w.number for w in self.hall.windows])
@@ -325,7 +326,9 @@ class QueueService:
         return WindowView(spec, window, held, held, personal, advice=repo.tidal_state(spec.number)[0])
 
     def return_after_no_show(self, ticket_id: str) -> TicketView:
-        return self._on_ticket(ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules))
+        return self._on_ticket(
+            ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules, self.hall.service_day(now))
+        )
 
     def cancel(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, model.cancel)
@@ -413,8 +416,15 @@ class QueueService:
     def categories(self) -> list[CategoryView]:
         return self.tx.read(lambda repo, now: self.standing.categories(repo, now))
 
-    def events_after(self, last_id: int, limit: int = 1000) -> list[StoredEvent]:
-        return self.tx.read(lambda repo, now: repo.events_after(last_id, self.hall.service_day(now), limit))
+    def events_after(self, last_id: int, limit: int = 1000, *, replay: bool = False) -> list[StoredEvent]:
+        """New events for the live stream, whatever their day (the day-end sweep's belong to the day they end);
+        a `replay` for a reconnecting client holds what was recorded today, the day-end sweep's included."""
+
+        def work(repo: Repository, now: dt.datetime) -> list[StoredEvent]:
+            since = self.hall.day_start(self.hall.service_day(now)) if replay else None
+            return repo.events_after(last_id, since, limit)
+
+        return self.tx.read(work)
 
     def last_event_id(self) -> int:
         return self.tx.read(lambda repo, now: repo.last_event_id())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -39,7 +40,10 @@ def _retryable(exc: DBAPIError) -> bool:
 
 
 class Transactions:
-    """Each `write` is one transaction, run again (up to `attempts`) when it lost a race; `on_commit` follows it."""
+    """Each `write` is one transaction, run again (up to `attempts`) when it lost a race; `on_commit` follows it.
+
+    The first read or write of a new service day first calls `day_started` (the service settles what earlier
+    days left live), so a window holding yesterday's ticket is freed before anything else happens today."""
 
     def __init__(
         self,
@@ -56,6 +60,22 @@ class Transactions:
         self.order_of = order_of
         self.service_day = service_day
         self.on_commit = on_commit or (lambda: None)
+        self.day_started: Callable[[dt.date], None] = lambda day: None
+        self._day: dt.date | None = None
+        self._day_lock = threading.Lock()
+
+    def now(self) -> dt.datetime:
+        """The clock's reading; on the first reading of a new service day, `day_started` runs first."""
+        now = self.clock()
+        day = self.service_day(now)
+        with self._day_lock:
+            started = self._day is not None and day > self._day
+            if self._day is None or started:
+                self._day = day
+        if started:
+            log.info("service day %s has begun: settling what earlier days left", day)
+            self.day_started(day)
+        return now
 
     def repository(self, conn) -> Repository:  # noqa: ANN001
         return Repository(conn, self.hall_id, self.order_of)
@@ -63,8 +83,9 @@ class Transactions:
     def write(self, work: Work[T], attempts: int = 12) -> T:
         for attempt in range(attempts):
             try:
+                now = self.now()
                 with self.db.write() as conn:
-                    result = work(self.repository(conn), self.clock())
+                    result = work(self.repository(conn), now)
                 self.on_commit()
                 return result
             except Conflict:
@@ -77,8 +98,9 @@ class Transactions:
         raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
 
     def read(self, work: Work[T]) -> T:
+        now = self.now()
         with self.db.read() as conn:
-            return work(self.repository(conn), self.clock())
+            return work(self.repository(conn), now)
 
     def record(self, repo: Repository, events: list[Event], now: dt.datetime, day: dt.date | None = None) -> None:
         """Store events under the hall's event lock, so their ids become visible in order."""

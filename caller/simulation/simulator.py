@@ -196,7 +196,7 @@ class DaySimulation:
         record.abandoned = True
 
     def _return(self, ticket: Ticket) -> None:
-        model.return_after_no_show(ticket, self._at(self.now_s), self.rules)
+        model.return_after_no_show(ticket, self._at(self.now_s), self.rules, ticket.service_day)
         self._did("return", ticket=ticket.id)
         self.returned.add(ticket.id)
         self.waiting[ticket.id] = ticket

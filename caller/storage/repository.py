@@ -357,17 +357,22 @@ class Repository:
                 )
             )
 
-    def events_after(self, last_id: int, day: dt.date, limit: int = 1000) -> list[StoredEvent]:
-        rows = self.conn.execute(
-            select(t.events)
-            .where(t.events.c.hall == self.hall, t.events.c.service_day == day, t.events.c.id > last_id)
-            .order_by(t.events.c.id)
-            .limit(limit)
-        )
+    def events_after(self, last_id: int, since: dt.datetime | None = None, limit: int = 1000) -> list[StoredEvent]:
+        """Events after an id, in id order; with `since`, only those recorded at or after it."""
+        query = select(t.events).where(t.events.c.hall == self.hall, t.events.c.id > last_id)
+        if since is not None:
+            query = query.where(t.events.c.at >= since)
+        rows = self.conn.execute(query.order_by(t.events.c.id).limit(limit))
         return [
             StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
             for r in rows
         ]
+
+    def latest_event_at(self) -> dt.datetime | None:
+        """The time of the hall's newest event: the caller's clock never goes back before it."""
+        return self.conn.execute(
+            select(t.events.c.at).where(t.events.c.hall == self.hall).order_by(t.events.c.id.desc()).limit(1)
+        ).scalar()
 
     def last_event_id(self) -> int:
         value = self.conn.execute(select(func.max(t.events.c.id)).where(t.events.c.hall == self.hall)).scalar()

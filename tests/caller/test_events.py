@@ -44,16 +44,31 @@ def test_a_client_that_reconnects_with_last_event_id_gets_exactly_what_it_missed
     resumed.close()
 
 
-def test_resume_from_zero_replays_the_whole_day_only(live, clock):
+def test_resume_from_zero_replays_the_whole_day_only_with_the_day_end_sweep_first(live, clock):
     issue(live)
     clock.advance(days=1)
     issue(live)
     issue(live)
     stream = open_stream(live.base, live.headers("display"), last_event_id=0)
-    replay = stream.take(2)
+    replay = stream.take(3)
     stream.close()
-    assert [e.data["number"] for e in replay] == ["A001", "A002"]  # today's numbering restarted
-    assert replay[0].id > 1
+    swept, *today = replay
+    assert (swept.type, swept.data["data"]["reason"], swept.data["number"]) == ("ticket-cancelled", "day-end", "A001")
+    assert [(e.type, e.data["number"]) for e in today] == [("ticket-issued", "A001"), ("ticket-issued", "A002")]
+    assert swept.id > 1  # yesterday's issue is not replayed
+
+
+def test_the_day_end_sweep_reaches_a_live_stream_at_once(live, clock):
+    issue(live)
+    live.post("/api/v1/windows/1/open", "admin")
+    live.post("/api/v1/windows/1/call-next", "admin")
+    stream = open_stream(live.base, live.headers("display"))
+    clock.advance(days=1)
+    window = live.get("/api/v1/windows/1", "admin").json()  # the first look at the new day settles the old one
+    assert window["ticket"] is None
+    swept = stream.take(1)[0]
+    stream.close()
+    assert (swept.type, swept.data["window"], swept.data["data"]["reason"]) == ("ticket-no-show", 1, "day-end")
 
 
 def test_a_second_caller_process_on_the_same_database_streams_the_first_ones_events(live, hall, db_url, clock):

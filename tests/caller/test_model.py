@@ -105,15 +105,24 @@ def test_a_no_show_who_returns_in_time_keeps_the_old_place():
     model.recall(window, t, T0)
     model.recall(window, t, T0)
     model.no_show(window, t, T0 + dt.timedelta(minutes=2), RULES)
-    model.return_after_no_show(t, T0 + dt.timedelta(minutes=20), RULES)
+    model.return_after_no_show(t, T0 + dt.timedelta(minutes=20), RULES, T0.date())
     assert t.status is TicketStatus.WAITING and t.queued_at == T0 and t.recalls == 0 and t.window is None
+
+
+def test_yesterdays_no_show_cannot_return_even_within_the_return_time():
+    window, t = called()
+    t.recalls = 2
+    model.no_show(window, t, T0, RULES)
+    err = refused("day_over", model.return_after_no_show, t, T0 + dt.timedelta(minutes=5), RULES,
+                  T0.date() + dt.timedelta(days=1))
+    assert "重新取号" in err.message and t.status is TicketStatus.NO_SHOW
 
 
 def test_a_no_show_who_returns_too_late_is_refused():
     window, t = called()
     t.recalls = 2
     model.no_show(window, t, T0, RULES)
-    err = refused("return_expired", model.return_after_no_show, t, T0 + dt.timedelta(minutes=31), RULES)
+    err = refused("return_expired", model.return_after_no_show, t, T0 + dt.timedelta(minutes=31), RULES, T0.date())
     assert "30" in err.message
     assert t.status is TicketStatus.NO_SHOW
 

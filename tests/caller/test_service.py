@@ -325,16 +325,21 @@ def test_tickets_left_live_at_midnight_are_settled_and_their_windows_freed(servi
     called = service.call_next(1).ticket
     serving = service.call_next(2).ticket
     service.start(2)
+    last_of_monday = service.last_event_id()
     clock.set(dt.datetime(2026, 11, 24, 0, 10, tzinfo=dt.timezone.utc))  # Tuesday 08:10
-    assert service.housekeeping.close_past_days() == 3
-    assert service.housekeeping.close_past_days() == 0  # idempotent
+    # the first look at Tuesday settles Monday's tickets and frees their windows at once
+    assert service.window_view(1).window.ticket_id is None and service.window_view(2).window.ticket_id is None
+    assert service.housekeeping.close_past_days() == 0  # done already; idempotent
     assert service.ticket(waiting.id).ticket.status is TicketStatus.CANCELLED
     assert service.ticket(called.id).ticket.status is TicketStatus.NO_SHOW
     assert service.ticket(serving.id).ticket.status is TicketStatus.DONE
     clock.advance(minutes=25)
     fresh = issue(service).ticket
     assert service.call_next(1).ticket.id == fresh.id  # window 1 is free again
-    assert [e.type for e in service.events_after(0)] == ["ticket-issued", "ticket-called"]  # today's stream
+    live = [(e.type, e.data.get("reason")) for e in service.events_after(last_of_monday)]
+    assert sorted(live[:3]) == [("ticket-cancelled", "day-end"), ("ticket-finished", "day-end"),
+                                ("ticket-no-show", "day-end")]  # the day-end events reach the live stream
+    assert live[3:] == [("ticket-issued", None), ("ticket-called", None)]
     with service.db.read() as conn:
         day_end = conn.execute(
             select(tables.events.c.type, tables.events.c.service_day).where(tables.events.c.data.like("%day-end%"))
@@ -452,12 +457,16 @@ def test_a_seasonal_window_left_open_after_its_season_is_logged_out_once_idle(se
     service.call_next(13)
     assert service.housekeeping.close_out_of_season() == []  # in season
     clock.set(dt.datetime(2027, 1, 4, 1, 0, tzinfo=dt.timezone.utc))  # Monday 4 January: the season is over
+    issue(service, "yibao")
+    service.call_next(13)  # the new day settled last year's called ticket first; the window holds today's
     assert service.housekeeping.close_out_of_season() == []  # it still holds a ticket
-    service.housekeeping.close_past_days()  # settles last year's called ticket and frees the window
+    service.finish(13)
     assert service.housekeeping.close_out_of_season() == [13]
     assert service.window_view(13).window.state is WindowState.CLOSED
     assert service.housekeeping.close_out_of_season() == []
-    assert [e.type for e in service.events_after(0)] == ["window-closed"]
+    assert [(e.type, e.data.get("reason")) for e in service.events_after(0, replay=True)] == [
+        ("ticket-no-show", "day-end"), ("ticket-issued", None), ("ticket-called", None), ("ticket-finished", None),
+        ("window-closed", None)]  # what a replay holds today
 
 
 def test_a_ticket_past_the_oldest_first_bound_is_found_behind_many_head_starts(service, clock):
