@@ -3,7 +3,11 @@
 import datetime as dt
 import threading
 
+import pytest
+
 from tests.caller.test_api import problem
+
+pytestmark = pytest.mark.clock  # slots and check-in windows around the hall's day
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 TOMORROW_10 = dt.datetime(2026, 11, 24, 10, 0, tzinfo=SHANGHAI)  # the clock starts on Monday 23 Nov, 09:00

@@ -9,6 +9,8 @@ from PIL import Image, ImageStat
 from tests.caller.test_api import issue
 from tests.display.board_ui import finish_board, start_board, wait_for_file
 
+pytestmark = pytest.mark.clock  # the board runs on this machine's clock against a fixed caller clock
+
 
 @pytest.fixture
 def caller(live_sqlite):

@@ -4,6 +4,8 @@ restarted caller is noticed and caught up with."""
 import threading
 import time
 
+import pytest
+
 from caller.api.app import create_app
 from caller.settings import CallerSettings
 from display.announcer import Announcer
@@ -11,6 +13,8 @@ from display.board_state import BoardState
 from display.event_follower import EventFollower
 from tests.caller.test_api import issue
 from tests.conftest import free_port, serve
+
+pytestmark = pytest.mark.clock  # the follower and announcer on this machine's clock
 
 
 def until(condition, seconds=10):

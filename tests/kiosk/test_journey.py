@@ -18,6 +18,8 @@ from kiosk.hardware.speech import Speaker
 from kiosk.journey import Devices, Journey, Mode
 from tests.kiosk.escpos_reader import read
 
+pytestmark = pytest.mark.clock  # the kiosk journey: age rule, slip time
+
 
 @pytest.fixture
 def rig(live, tmp_path):

@@ -1,11 +1,14 @@
 """A slice of a day end to end: tickets issued over HTTP, staff pressing buttons in Chromium, the real board
 (Kivy under Xvfb) showing the numbers, its announcer writing WAV files in order, and ratings recorded."""
 
+import pytest
 from playwright.sync_api import expect
 
 from caller.auth import Role
 from tests.caller.test_api import issue
 from tests.display.board_ui import finish_board, start_board, wait_for_file
+
+pytestmark = pytest.mark.clock  # the shortest end-to-end day: kiosk, counter, board and rating
 
 
 def test_a_day_slice_from_kiosk_to_counter_to_board_to_rating(live, clock, browser, tmp_path):
