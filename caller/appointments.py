@@ -122,6 +122,10 @@ class AppointmentBook:
     def slots(self, category: str, day: dt.date) -> list[Slot]:
         self._category(category)
         rules = self.hall.appointments
+        today = self.hall.service_day(self.tx.clock())
+        if not 0 <= (day - today).days <= rules.days_ahead:
+            raise Invalid("day_out_of_range", f"只能查询今天起 {rules.days_ahead} 天内的预约时段 / "
+                          f"slots are listed from today to {rules.days_ahead} days ahead")
         c = t.appointments.c
 
         def work(repo, now):  # noqa: ANN001, ANN202
@@ -146,8 +150,11 @@ class AppointmentBook:
         rules = self.hall.appointments
         if slot_start.tzinfo is None:
             raise Invalid("invalid_slot", "时段须带时区 / the slot time needs a time zone")
-        day = self.hall.service_day(slot_start)
-        slot = next((s for s in self.hall.slots(day) if s[0] == slot_start), None)
+        try:
+            day = self.hall.service_day(slot_start)
+            slot = next((s for s in self.hall.slots(day) if s[0] == slot_start), None)
+        except OverflowError:  # 0001-01-01 or 9999-12-31 seen from a far time zone
+            slot = None
         if slot is None or rules.per_slot == 0:
             raise Invalid("invalid_slot", "没有这个预约时段 / no such appointment slot")
         c = t.appointments.c

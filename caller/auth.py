@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import threading
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -38,14 +36,12 @@ def hash_token(token: str) -> str:
 
 
 class TokenStore:
-    """Tokens of one hall. A verified token is remembered for `cache_s` seconds to spare the database."""
+    """Tokens of one hall. Every presented token is looked up (one indexed read), so a revocation holds at once
+    in every caller process; nothing is cached."""
 
-    def __init__(self, engine: Engine, hall: str, cache_s: float = 5.0):
+    def __init__(self, engine: Engine, hall: str):
         self.engine = engine
         self.hall = hall
-        self.cache_s = cache_s
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
-        self._lock = threading.Lock()
 
     def create(self, role: Role, window: int | None = None, label: str = "") -> str:
         if (role is Role.COUNTER) != (window is not None):
@@ -71,8 +67,6 @@ class TokenStore:
                 .where(t.tokens.c.id == token_id, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None))
                 .values(revoked_at=dt.datetime.now(dt.timezone.utc))
             )
-        with self._lock:
-            self._cache.clear()
         return result.rowcount == 1
 
     def list(self) -> list[dict]:
@@ -91,21 +85,11 @@ class TokenStore:
             ]
 
     def verify(self, token: str) -> Principal | None:
-        digest = hash_token(token)
-        now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(digest)
-        if cached and now - cached[0] < self.cache_s:
-            return cached[1]
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.tokens).where(
-                    t.tokens.c.token_hash == digest, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None)
+                select(t.tokens.c.role, t.tokens.c.window, t.tokens.c.id, t.tokens.c.label).where(
+                    t.tokens.c.token_hash == hash_token(token), t.tokens.c.hall == self.hall,
+                    t.tokens.c.revoked_at.is_(None)
                 )
             ).first()
-        principal = Principal(Role(row.role), row.window, row.id, row.label or None) if row else None
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[digest] = (now, principal)
-        return principal
+        return Principal(Role(row.role), row.window, row.id, row.label or None) if row else None

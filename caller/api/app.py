@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from caller.api import appointments, events, hall_info, pages, queue, ratings, tickets, windows
+from caller.api.schemas import CONTROL_CHARACTERS
 from caller.appointments import AppointmentBook
 from caller.ratings import RatingBook
 from caller.auth import TokenStore
@@ -37,11 +39,33 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return "malformed_json", "请求体不是有效的 JSON / the request body is not valid JSON"
+    bad_text = [e for e in errors if e.get("type") == "invalid_text"]
+    if bad_text:
+        where = ".".join(str(p) for p in bad_text[0].get("loc", ()) if p != "body")
+        return "invalid_text", f"{where} 含有不可见的控制字符（如 NUL） / {where} holds control characters such as NUL"
     parts = []
     for err in errors[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where or 'body'}: {err.get('msg')}")
     return "invalid_request", "请求参数有误 / invalid request: " + "; ".join(parts)
+
+
+class PlainUrls:
+    """Refuse a path or query holding control characters (a NUL, say) with 400 before any route or database sees
+    it: PostgreSQL refuses NUL in text, SQLite stores it, and neither belongs in an id or a category."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (
+            CONTROL_CHARACTERS.search(scope.get("path", ""))
+            or CONTROL_CHARACTERS.search(unquote_to_bytes(scope.get("query_string", b"")).decode("latin-1"))
+        ):
+            response = _problem(400, "invalid_text", "地址含有不可见的控制字符（如 NUL） / the URL holds control characters")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:
@@ -87,6 +111,39 @@ class BodyLimit:
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = _problem(413, "too_large", f"请求体超过 {self.max_bytes} 字节 / request body over {self.max_bytes} bytes")
         await response(scope, receive, send)
+
+
+REFUSALS = {
+    "400": "malformed_json: the body is not JSON; invalid_text: the URL holds control characters such as NUL",
+    "422": "invalid_request / invalid_text or a domain refusal: a value out of range, unknown or not allowed",
+    "503": "storage_unavailable: the database cannot be written or reached now; busy: retry",
+}
+
+
+def _document_refusals(app: FastAPI) -> None:
+    """The OpenAPI document lists the refusals every operation really gives, each a Problem: FastAPI's own
+    422 schema is not what the caller answers, and 400, 413 and 503 come from the app around the routes."""
+    make = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = make()
+        problem = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for operations in spec["paths"].values():
+            for operation in operations.values():
+                answers = operation.setdefault("responses", {})
+                for code, why in REFUSALS.items():
+                    if code not in answers or code == "422":
+                        answers[code] = {"description": why, **problem}
+                if "requestBody" in operation:
+                    answers["413"] = {"description": "too_large: the body is over the limit", **problem}
+        for name in ("HTTPValidationError", "ValidationError"):
+            spec.get("components", {}).get("schemas", {}).pop(name, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi
 
 
 def _operation_id(route: object) -> str:
@@ -177,12 +234,14 @@ def create_app(
         if exc.status_code == 400:  # FastAPI's only own 400: a body it could not decode
             return _problem(400, "malformed_json", "请求体不是有效的 JSON / the request body is not valid JSON")
         codes = {404: "not_found", 405: "method_not_allowed"}
-        return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _problem(500, "internal", "系统内部错误，请联系管理员 / internal error")
 
+    _document_refusals(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(PlainUrls)
     return app

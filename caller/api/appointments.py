@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, require
-from caller.api.schemas import Problem, TicketOut, ticket_out
+from caller.api.schemas import Problem, Text, TicketOut, ticket_out
 from caller.appointments import Appointment, AppointmentBook
 from caller.auth import Role
 from caller.hall import Hall
@@ -33,14 +33,14 @@ class SlotOut(BaseModel):
 
 class BookBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    category: str = Field(min_length=1, max_length=32)
+    category: Text = Field(min_length=1, max_length=32)
     slot_start: dt.datetime = Field(description="the slot's start with its time zone, as /slots lists it")
-    source: str | None = Field(default=None, max_length=32)
+    source: Text | None = Field(default=None, max_length=32)
 
 
 class CodeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(min_length=1, max_length=256, description="what the booking's QR code holds")
+    code: Text = Field(min_length=1, max_length=256, description="what the booking's QR code holds")
 
 
 class AppointmentOut(BaseModel):

@@ -22,6 +22,7 @@ from caller.queue.service import Invalid, QueueService
 
 router = APIRouter(prefix="/api/v1", tags=["events"])
 BACKLOG_PAGE = 1000
+MAX_EVENT_ID = 2**63 - 1  # event ids are 64-bit integers in the database
 
 
 def _parse_last_id(raw: str | None) -> int | None:
@@ -31,8 +32,8 @@ def _parse_last_id(raw: str | None) -> int | None:
         value = int(raw.strip())
     except ValueError:
         raise Invalid("invalid_last_event_id", "Last-Event-ID 必须是整数 / Last-Event-ID must be an integer") from None
-    if value < 0:
-        raise Invalid("invalid_last_event_id", "Last-Event-ID 必须是非负整数 / must not be negative")
+    if value < 0 or value > MAX_EVENT_ID:
+        raise Invalid("invalid_last_event_id", "Last-Event-ID 须为 0 至 2⁶³−1 的整数 / must be 0 … 2^63−1")
     return value
 
 

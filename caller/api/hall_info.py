@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing import Annotated
 
 from caller.api.deps import HallDep, Service, principal, require
-from caller.api.schemas import Problem
+from caller.api.schemas import Problem, Text
 from caller.auth import Principal, Role
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
@@ -38,8 +38,8 @@ class HallOut(BaseModel):
 
 class HelpBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source: str | None = Field(default=None, max_length=32, description="which kiosk")
-    note: str | None = Field(default=None, max_length=64, description="no personal data")
+    source: Text | None = Field(default=None, max_length=32, description="which kiosk")
+    note: Text | None = Field(default=None, max_length=64, description="no personal data")
 
 
 class HelpOut(BaseModel):

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from caller.engine.identity import NAME_MAX_CHARS
 from caller.hall import Hall
 from caller.queue.service import WindowView
 from caller.queue.standing import CategoryView, TicketView
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL and the like; tab and newlines pass
+
+
+def _no_control_characters(value: str) -> str:
+    if CONTROL_CHARACTERS.search(value):
+        raise PydanticCustomError("invalid_text", "control characters (such as NUL) are not accepted")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_control_characters)]  # every text a client sends
 
 
 class Problem(BaseModel):
@@ -18,22 +33,23 @@ class Problem(BaseModel):
 
 class IssueBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    category: str = Field(min_length=1, max_length=32)
+    category: Text = Field(min_length=1, max_length=32)
     priority: Literal["normal", "appointment", "green"] = "normal"
-    name: str | None = Field(default=None, min_length=1, max_length=32, description="only its masked form is kept")
-    id_number: str | None = Field(
+    name: Text | None = Field(default=None, min_length=1, max_length=NAME_MAX_CHARS,
+                              description="only its masked form is kept")
+    id_number: Text | None = Field(
         default=None, min_length=18, max_length=18, description="resident ID; only its masked form is kept"
     )
-    source: str | None = Field(default=None, max_length=32, description="e.g. the kiosk's name")
+    source: Text | None = Field(default=None, max_length=32, description="e.g. the kiosk's name")
 
 
 class ActionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    ticket: str | None = Field(default=None, max_length=24, description="the ticket the window believes it holds")
+    ticket: Text | None = Field(default=None, max_length=24, description="the ticket the window believes it holds")
 
 
 class TransferBody(ActionBody):
-    category: str = Field(min_length=1, max_length=32)
+    category: Text = Field(min_length=1, max_length=32)
 
 
 class TicketOut(BaseModel):

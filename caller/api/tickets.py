@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, Service, require
 from caller.api.schemas import IssueBody, Problem, TicketOut, ticket_out
@@ -71,7 +71,7 @@ def cancel_ticket(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
 
 class ReceiptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    printed: bool
+    printed: bool = Field(strict=True)
 
 
 @router.post(

@@ -49,6 +49,9 @@ def mask_id_number(id_number: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+NAME_MAX_CHARS = 64  # the API's limit and the stored masked name's column: room for long transliterated names
+
+
 def mask_name(name: str) -> str:
     """Keep the surname only: 张三丰 → 张**; a one-character name is fully masked."""
     value = name.strip()

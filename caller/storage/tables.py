@@ -20,6 +20,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from caller.engine.identity import NAME_MAX_CHARS
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(column_0_label)s",
@@ -72,7 +74,7 @@ tickets = Table(
     Column("started_at", UtcDateTime),
     Column("finished_at", UtcDateTime),
     Column("no_show_at", UtcDateTime),
-    Column("name_masked", String(16)),
+    Column("name_masked", String(NAME_MAX_CHARS)),  # as long as the API lets a name be
     Column("id_masked", String(24)),
     Column("source", String(32)),
     Column("receipt", String(12)),  # printed / unprinted, as the kiosk or a counter's reprint reported

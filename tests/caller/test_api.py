@@ -5,6 +5,8 @@ import datetime as dt
 import pytest
 import requests
 
+from caller.engine.identity import NAME_MAX_CHARS
+
 TICKET_FIELDS = {"id", "number", "category", "status", "ahead", "estimated_wait_s", "issued_at"}
 
 
@@ -90,7 +92,7 @@ def test_an_idempotency_key_makes_a_retry_return_the_same_ticket(live):
         ({"category": "nope"}, 422, "unknown_category"),
         ({"category": "shebao", "priority": "vip"}, 422, "invalid_request"),
         ({"category": "shebao", "id_number": "110105194912310021"}, 422, "invalid_id_number"),
-        ({"category": "shebao", "name": "张" * 33}, 422, "invalid_request"),
+        ({"category": "shebao", "name": "张" * (NAME_MAX_CHARS + 1)}, 422, "invalid_request"),
         ({"category": "shebao", "extra": 1}, 422, "invalid_request"),
         ({}, 422, "invalid_request"),
         ([1, 2], 422, "invalid_request"),
