@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from urllib.parse import unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,25 +13,30 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from caller.api import appointments, events, hall_info, pages, queue, ratings, tickets, windows
-from caller.api.schemas import CONTROL_CHARACTERS
+from caller.api import (
+    appointments,
+    events,
+    hall_info,
+    pages,
+    queue,
+    ratings,
+    tickets,
+    windows,
+)
+from caller.api.guards import BodyLimit, PlainUrls
+from caller.api.guards import problem as _problem
 from caller.appointments import AppointmentBook
-from caller.ratings import RatingBook
 from caller.auth import TokenStore
-from caller.queue.event_hub import EventHub
-from caller.hall import Hall, load_hall
 from caller.engine.model import QueueError
+from caller.hall import Hall, load_hall
+from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
+from caller.ratings import RatingBook
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
 
 log = logging.getLogger(__name__)
-
-
-def _problem(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
@@ -48,69 +52,6 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
         parts.append(f"{where or 'body'}: {err.get('msg')}")
     return "invalid_request", "请求参数有误 / invalid request: " + "; ".join(parts)
-
-
-class PlainUrls:
-    """Refuse a path or query holding control characters (a NUL, say) with 400 before any route or database sees
-    it: PostgreSQL refuses NUL in text, SQLite stores it, and neither belongs in an id or a category."""
-
-    def __init__(self, app: ASGIApp):
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and (
-            CONTROL_CHARACTERS.search(scope.get("path", ""))
-            or CONTROL_CHARACTERS.search(unquote_to_bytes(scope.get("query_string", b"")).decode("latin-1"))
-        ):
-            response = _problem(400, "invalid_text", "地址含有不可见的控制字符（如 NUL） / the URL holds control characters")
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
-
-
-class BodyLimit:
-    """Refuse request bodies over a size with 413 before the application reads them."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int):
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, receive, send)
-            return
-        seen = 0
-        too_large = False
-        refused = False
-
-        async def limited() -> dict:
-            nonlocal seen, too_large
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    # stop reading; whatever the app answers to the cut-off body is replaced below
-                    too_large = True
-                    return {"type": "http.request", "body": b"", "more_body": False}
-            return message
-
-        async def guarded_send(message: dict) -> None:
-            nonlocal refused
-            if not too_large:
-                await send(message)
-            elif not refused:
-                refused = True
-                await self._refuse(scope, receive, send)
-
-        await self.app(scope, limited, guarded_send)
-
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = _problem(413, "too_large", f"请求体超过 {self.max_bytes} 字节 / request body over {self.max_bytes} bytes")
-        await response(scope, receive, send)
 
 
 REFUSALS = {
