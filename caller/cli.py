@@ -75,9 +75,17 @@ def run_caller(args: argparse.Namespace) -> int:
     configure_logging(args.log_level)
     settings = _settings(args)
     if args.demo:
-        tokens = _demo_tokens(settings)
-        print(f"OneWindow demo: tokens for kiosk, display, admin and every window are in {DEMO_TOKENS}")
-        print(f"  admin token: {tokens['admin']}")
+        from caller.storage.faults import describe, is_storage_fault
+
+        try:
+            tokens = _demo_tokens(settings)
+        except Exception as exc:
+            if not is_storage_fault(exc):
+                raise
+            print(f"OneWindow demo: no demo tokens, the database is unavailable ({describe(exc)})", file=sys.stderr)
+        else:
+            print(f"OneWindow demo: tokens for kiosk, display, admin and every window are in {DEMO_TOKENS}")
+            print(f"  admin token: {tokens['admin']}")
         print("  issuing hours are not enforced in demo mode")
     app = create_app(settings)
     print(f"OneWindow caller: http://{settings.host}:{settings.port}/docs  (database {settings.database_url})")

@@ -43,16 +43,42 @@ class PrivatePostgres:
     bindir: Path
     as_user: list[str]
 
+    port: int = 0
+
     def stop(self) -> None:
+        """Stop the server and remove its files."""
+        self.halt()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def halt(self) -> None:
+        """Stop the server at once (as a crash or a power cut would), keeping its data for `start`."""
         subprocess.run(
             [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"), "-m", "immediate", "stop"],
             capture_output=True,
             check=False,
         )
-        shutil.rmtree(self.base, ignore_errors=True)
+
+    def start(self) -> None:
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
+        subprocess.run(
+            [*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.base / "data"), "-o", options, "-l",
+             str(self.base / "log"), "-w", "start"],
+            capture_output=True,
+            check=True,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("the private PostgreSQL server did not start")
 
 
-def start_private_postgres() -> PrivatePostgres:
+def start_private_postgres(port: int | None = None, start: bool = True) -> PrivatePostgres:
+    """A new server in a temporary folder on `port` (a free one if not given); with `start=False`, only its
+    files: nothing listens until `start()`."""
     bindir = find_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL binaries not found: install Debian's 'postgresql' package (./dev test does)")
@@ -68,23 +94,15 @@ def start_private_postgres() -> PrivatePostgres:
         capture_output=True,
         check=True,
     )
-    port = free_port()
-    options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300"
-    subprocess.run(
-        [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w", "start"],
-        capture_output=True,
-        check=True,
-    )
-    server = PrivatePostgres(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", base, bindir, as_user)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
+    port = port or free_port()
+    server = PrivatePostgres(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", base, bindir, as_user, port)
+    if start:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.stop()
-    raise RuntimeError("the private PostgreSQL server did not start")
+            server.start()
+        except (RuntimeError, subprocess.CalledProcessError):
+            server.stop()
+            raise
+    return server
 
 
 PG_ENV = "ONEWINDOW_TEST_PG_URL"

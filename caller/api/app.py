@@ -14,17 +14,9 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from caller.api import (
-    appointments,
-    events,
-    hall_info,
-    pages,
-    queue,
-    ratings,
-    tickets,
-    windows,
-)
-from caller.api.guards import BodyLimit, PlainUrls
+from caller.api import appointments, events, hall_info, health, pages, queue, ratings, tickets, windows
+from caller.api.guards import BodyLimit, NotReady, PlainUrls
+from caller.api.health import Readiness
 from caller.api.guards import problem as _problem
 from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
@@ -35,8 +27,10 @@ from caller.queue.service import QueueService
 from caller.ratings import RatingBook
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
+from caller.storage.faults import Outage, StorageUnavailable, is_storage_fault
 
 log = logging.getLogger(__name__)
+PREPARE_RETRY_S = 5.0
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[str, str]:
@@ -102,22 +96,51 @@ def create_app(
     """The caller's ASGI app. `hall` and `clock` may be given directly (tests, simulations)."""
     settings = settings or CallerSettings()
     hall = hall or load_hall(settings.hall_file)
+    outage = Outage()  # says a storage fault a bounded number of times, whoever meets it
     engine = make_engine(settings.database_url)
-    migrate(engine)
     db = Database(engine, hall.hall.id)
     service_kwargs = {"clock": clock} if clock else {}
-    service = QueueService(hall, db, enforce_hours=settings.enforce_hours, **service_kwargs)
-    service.setup()
-    service.housekeeping.close_past_days()
-    hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s)
+    service = QueueService(hall, db, enforce_hours=settings.enforce_hours, outage=outage, **service_kwargs)
+    hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s, outage=outage)
     service.tx.on_commit = hub.poke  # local commits wake the hub at once
+    stage = {"migrated": False, "set_up": False}
+
+    def prepare() -> None:
+        """Migrate (then the API opens), then create window rows and settle what earlier days left."""
+        if not stage["migrated"]:
+            migrate(engine)
+            stage["migrated"] = True
+        if not stage["set_up"]:
+            service.setup()
+            service.housekeeping.close_past_days()
+            stage["set_up"] = True
+
+    def try_prepare(where: str) -> bool:
+        try:
+            prepare()
+        except Exception as exc:
+            cause = exc.__cause__ if isinstance(exc, StorageUnavailable) and exc.__cause__ else exc
+            if not is_storage_fault(cause):
+                raise
+            outage.failed(where, cause)
+            return False
+        outage.succeeded()
+        return True
+
+    # a database that is down, full or read-only at startup: one plain line, and the caller retries by itself
+    try_prepare("startup; the caller serves what it can and retries every 5 s")
+
+    async def keep_preparing() -> None:
+        while not await asyncio.to_thread(try_prepare, "startup retry"):
+            await asyncio.sleep(PREPARE_RETRY_S)
+        log.info("the database is ready")
 
     async def watch_tides() -> None:
         """Every `tidal_check_s`: apply the tidal rule, settle tickets left by earlier days, log out seasonal
         windows past their season, and (自动叫号) call waiting tickets to any window that became free without an
         action, such as an opened tidal one.
 
-        A database hiccup only skips one round."""
+        A database hiccup only skips one round (the outage log has said it)."""
         while True:
             await asyncio.sleep(settings.tidal_check_s)
             housekeeping = service.housekeeping
@@ -129,17 +152,22 @@ def create_app(
             ):
                 try:
                     await asyncio.to_thread(check)
+                except StorageUnavailable:
+                    break
                 except Exception:  # noqa: BLE001
                     log.exception("periodic check %s failed", check.__name__)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
-        tides = asyncio.create_task(watch_tides(), name="tidal-rule")
+        tasks = [asyncio.create_task(watch_tides(), name="tidal-rule")]
+        if not stage["set_up"]:
+            tasks.append(asyncio.create_task(keep_preparing(), name="prepare-storage"))
         try:
             yield
         finally:
-            tides.cancel()
+            for task in tasks:
+                task.cancel()
             await hub.stop()
             engine.dispose()
 
@@ -156,7 +184,10 @@ def create_app(
     app.state.ratings = RatingBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
     app.state.hub = hub
-    for module in (queue, hall_info, tickets, appointments, ratings, windows, events, pages):
+    app.state.outage = outage
+    app.state.readiness = Readiness()
+    app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
+    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, events, pages):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 
@@ -179,10 +210,15 @@ def create_app(
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_storage_fault(exc):  # met outside a transaction (a token lookup, say)
+            outage.failed(f"{request.method} {request.url.path}", exc)
+            unavailable = StorageUnavailable(str(exc))
+            return _problem(503, unavailable.code, unavailable.message)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _problem(500, "internal", "系统内部错误，请联系管理员 / internal error")
 
     _document_refusals(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NotReady, is_ready=lambda: stage["migrated"])
     app.add_middleware(PlainUrls)
     return app

@@ -77,3 +77,23 @@ class BodyLimit:
         await response(scope, receive, send)
 
 
+
+
+class NotReady:
+    """Until the schema is in place (the database was down or read-only at startup), every API call but the
+    health checks is 503: nothing can be read or written yet."""
+
+    def __init__(self, app: ASGIApp, is_ready):  # noqa: ANN001 - a callable returning bool
+        self.app = app
+        self.is_ready = is_ready
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith("/api/") and not path.startswith("/api/v1/health") \
+                and not self.is_ready():
+            response = problem(503, "storage_unavailable",
+                               "系统存储尚未就绪，请稍后重试 / the database is not ready yet, try again later",
+                               {"Retry-After": "5"})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -1,16 +1,12 @@
-"""Read-only views of the hall: health, categories with their guides, and the live queue."""
+"""Read-only views of the hall: categories with their guides, and the live queue."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends
-from fastapi.responses import JSONResponse
 
 from caller.api.deps import HallDep, Service, require
 from caller.api.schemas import (
     CategoryOut,
-    HealthOut,
     Problem,
     QueueCategoryOut,
     QueueOut,
@@ -20,19 +16,6 @@ from caller.api.schemas import (
 from caller.auth import Role
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
-
-
-@router.get("/health", response_model=HealthOut, responses={503: {"model": HealthOut}})
-def health(service: Service) -> HealthOut | JSONResponse:
-    """Liveness and database reachability."""
-    reachable = service.db.ping()
-    body = HealthOut(
-        status="ok" if reachable else "degraded",
-        database=reachable,
-        hall=service.hall.hall.id,
-        time=dt.datetime.now(dt.timezone.utc).isoformat(),
-    )
-    return body if reachable else JSONResponse(body.model_dump(), status_code=503)
 
 
 @router.get("/categories", response_model=list[CategoryOut])

@@ -123,13 +123,6 @@ class QueueOut(BaseModel):
     last_event_id: int
 
 
-class HealthOut(BaseModel):
-    status: Literal["ok", "degraded"]
-    database: bool
-    hall: str
-    time: str
-
-
 def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
     ticket = view.ticket
     category = hall.category(ticket.category)

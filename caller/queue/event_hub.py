@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from caller.storage.faults import Outage, StorageUnavailable, is_storage_fault
 from caller.storage.repository import StoredEvent
 
 log = logging.getLogger(__name__)
@@ -41,12 +42,15 @@ class EventHub:
         last_id: Callable[[], int],
         poll_s: float = 0.05,
         max_backlog: int = 2000,
+        outage: Outage | None = None,
     ):
         self._fetch_after = fetch_after
         self._last_id = last_id
         self.poll_s = poll_s
         self.max_backlog = max_backlog
+        self.outage = outage or Outage()
         self.last_seen = 0
+        self._started = False  # last_seen read from the database: nothing is delivered before
         self._subscribers: set[Subscription] = set()
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -55,7 +59,7 @@ class EventHub:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self.last_seen = await asyncio.to_thread(self._last_id)
+        await self._read_last_id()
         self._task = asyncio.create_task(self._run(), name="event-hub")
 
     async def stop(self) -> None:
@@ -82,8 +86,27 @@ class EventHub:
     def unsubscribe(self, sub: Subscription) -> None:
         self._subscribers.discard(sub)
 
+    async def _read_last_id(self) -> bool:
+        try:
+            self.last_seen = await asyncio.to_thread(self._last_id)
+        except Exception as exc:  # noqa: BLE001 - a database down at startup: said once, tried again
+            self._said(exc)
+            return False
+        self._started = True
+        return True
+
+    def _said(self, exc: BaseException) -> None:
+        if not isinstance(exc, StorageUnavailable):  # the transaction has told the outage log already
+            if is_storage_fault(exc):
+                self.outage.failed("event hub", exc)
+            else:
+                log.exception("event hub could not read events")
+
     async def _run(self) -> None:
         assert self._wake is not None
+        while not self._started:
+            await asyncio.sleep(min(1.0, self.poll_s * 10))
+            await self._read_last_id()
         while True:
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_s)
@@ -92,8 +115,8 @@ class EventHub:
             self._wake.clear()
             try:
                 events = await asyncio.to_thread(self._fetch_after, self.last_seen)
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the stream for everyone
-                log.exception("event hub could not read events")
+            except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the stream for everyone
+                self._said(exc)
                 await asyncio.sleep(min(1.0, self.poll_s * 10))
                 continue
             for event in events:

@@ -15,6 +15,7 @@ from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.engine.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
 from caller.engine.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
 from caller.storage.database import Database
+from caller.storage.faults import Outage
 from caller.queue.clock import SteadyClock
 from caller.queue.housekeeping import Housekeeping
 from caller.queue.transactions import Conflict, Transactions
@@ -85,6 +86,7 @@ class QueueService:
         policy: CallingPolicy | None = None,
         enforce_hours: bool = True,
         on_commit: Callable[[], None] | None = None,
+        outage: Outage | None = None,
     ):
         self.hall = hall
         self.db = db
@@ -99,6 +101,7 @@ class QueueService:
             lambda ticket: model.effective_queue_time(ticket, self.rules),
             hall.service_day,
             on_commit,
+            outage,
         )
         self.housekeeping = Housekeeping(hall, self.tx, self.standing)
         self.tx.day_started = lambda day: self.housekeeping.close_past_days()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller.engine.model import Event, QueueError, Ticket
 from caller.storage.database import Database
+from caller.storage.faults import Outage, StorageUnavailable, describe, is_storage_fault
 from caller.storage.repository import Repository
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class Transactions:
         order_of: Callable[[Ticket], dt.datetime],
         service_day: Callable[[dt.datetime], dt.date],
         on_commit: Callable[[], None] | None = None,
+        outage: Outage | None = None,
     ):
         self.db = db
         self.hall_id = hall_id
@@ -61,46 +63,75 @@ class Transactions:
         self.service_day = service_day
         self.on_commit = on_commit or (lambda: None)
         self.day_started: Callable[[dt.date], None] = lambda day: None
+        self.outage = outage or Outage()
         self._day: dt.date | None = None
-        self._day_lock = threading.Lock()
+        self._settling = threading.local()
 
     def now(self) -> dt.datetime:
-        """The clock's reading; on the first reading of a new service day, `day_started` runs first."""
+        """The clock's reading; on the first reading of a new service day, `day_started` runs first (and is tried
+        again by the next reading if it failed)."""
         now = self.clock()
         day = self.service_day(now)
-        with self._day_lock:
-            started = self._day is not None and day > self._day
-            if self._day is None or started:
-                self._day = day
-        if started:
+        if self._day is None:
+            self._day = day
+        elif day > self._day and not getattr(self._settling, "active", False):
             log.info("service day %s has begun: settling what earlier days left", day)
-            self.day_started(day)
+            self._settling.active = True
+            try:
+                self.day_started(day)
+            finally:
+                self._settling.active = False
+            self._day = max(self._day, day)
         return now
 
     def repository(self, conn) -> Repository:  # noqa: ANN001
         return Repository(conn, self.hall_id, self.order_of)
 
     def write(self, work: Work[T], attempts: int = 12) -> T:
+        """Run `work` in a write transaction. A storage fault (full disk, read-only file, database down) is
+        StorageUnavailable (503); nothing of the work was committed."""
+        renewed = False
         for attempt in range(attempts):
             try:
                 now = self.now()
                 with self.db.write() as conn:
                     result = work(self.repository(conn), now)
+                self.outage.succeeded()
                 self.on_commit()
                 return result
             except Conflict:
                 pass
-            except DBAPIError as exc:
-                if not _retryable(exc) or attempt == attempts - 1:
+            except (DBAPIError, OSError) as exc:
+                if isinstance(exc, DBAPIError) and _retryable(exc) and attempt < attempts - 1:
+                    log.info("retrying a write after %s", type(exc.orig).__name__)
+                elif is_storage_fault(exc) and not renewed:
+                    # a pooled connection may be stale (opened read-only, or to a server since restarted)
+                    self.db.recycle()
+                    renewed = True
+                    continue
+                elif is_storage_fault(exc):
+                    raise self._unavailable("write", exc) from exc
+                else:
                     raise
-                log.info("retrying a write after %s", type(exc.orig).__name__)
             time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
 
     def read(self, work: Work[T]) -> T:
-        now = self.now()
-        with self.db.read() as conn:
-            return work(self.repository(conn), now)
+        try:
+            now = self.now()
+            with self.db.read() as conn:
+                result = work(self.repository(conn), now)
+        except (DBAPIError, OSError) as exc:
+            if is_storage_fault(exc):
+                raise self._unavailable("read", exc) from exc
+            raise
+        return result
+
+    def _unavailable(self, where: str, exc: BaseException) -> StorageUnavailable:
+        """The 503 for a storage fault, said to the outage log; the pool is renewed for the next attempt."""
+        self.outage.failed(where, exc)
+        self.db.recycle()
+        return StorageUnavailable(describe(exc))
 
     def record(self, repo: Repository, events: list[Event], now: dt.datetime, day: dt.date | None = None) -> None:
         """Store events under the hall's event lock, so their ids become visible in order."""

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, insert, select, text, update
 from sqlalchemy.engine import make_url
+
+from caller.storage import tables
+from caller.storage.faults import describe
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -80,13 +85,38 @@ class Database:
         if not self.is_sqlite:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._hall_lock_key})
 
-    def ping(self) -> bool:
+    def recycle(self) -> None:
+        """Drop the pooled connections after a storage fault: a SQLite connection opened on a read-only file
+        stays read-only, and a PostgreSQL one may point at a server that restarted. New ones are opened as
+        needed; connections in use are closed when they come back."""
+        self.engine.dispose()
+
+    def probe(self, now: dt.datetime) -> StorageState:
+        """Whether the database answers a read and takes a write now (the write touches one row of
+        `health_probes`: a full disk or a read-only file refuses it)."""
         try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
-            return True
-        except Exception:  # noqa: BLE001 - health reports any failure as unreachable
-            return False
+            with self.read() as conn:
+                conn.execute(select(tables.health_probes.c.hall).limit(1)).first()
+        except Exception as exc:  # noqa: BLE001 - health reports any failure, with its one-line reason
+            self.recycle()
+            return StorageState(False, False, describe(exc))
+        try:
+            with self.write() as conn:
+                table = tables.health_probes
+                moved = conn.execute(update(table).where(table.c.hall == self.hall_id).values(probed_at=now))
+                if moved.rowcount == 0:
+                    conn.execute(insert(table).values(hall=self.hall_id, probed_at=now))
+        except Exception as exc:  # noqa: BLE001
+            self.recycle()
+            return StorageState(True, False, describe(exc))
+        return StorageState(True, True, None)
+
+
+@dataclass(frozen=True)
+class StorageState:
+    readable: bool
+    writable: bool
+    error: str | None  # the one-line reason when not both
 
 
 def alembic_config(url: str) -> Config:

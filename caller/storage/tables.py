@@ -196,3 +196,11 @@ ratings = Table(
     Column("rated_at", UtcDateTime, nullable=False),
     Index("ix_ratings_day", "hall", "service_day"),
 )
+
+# the readiness check writes its hall's row, to learn whether the database takes writes now
+health_probes = Table(
+    "health_probes",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("probed_at", UtcDateTime, nullable=False),
+)

@@ -24,7 +24,10 @@ def problem(response, status, code):
 
 def test_health_categories_and_openapi_need_no_token(live):
     health = live.get("/api/v1/health").json()
-    assert health["status"] == "ok" and health["database"] is True
+    assert health["status"] == "ok" and health["ready"] and health["database"] == {"readable": True, "writable": True,
+                                                                                  "error": None}
+    assert live.get("/api/v1/health/live").json() == {"live": True}
+    assert live.get("/api/v1/health/ready").status_code == 200
     categories = live.get("/api/v1/categories").json()
     shebao = next(c for c in categories if c["id"] == "shebao")
     assert shebao["name"] == "社保" and "居民身份证原件" in shebao["guide"]["materials"]
