@@ -12,15 +12,18 @@ from pathlib import Path
 
 from caller.hall import HallConfigError, load_hall
 from caller.engine.identity import MaskingFilter
+from caller.log_limits import RepeatLimit
 from caller.settings import CallerSettings
 
 DEMO_TOKENS = Path("var/demo-tokens.json")
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr with ID numbers masked, whichever library writes the record."""
+    """Log to stderr with ID numbers masked, whichever library writes the record, and a message that repeats
+    (asyncio's accept errors when files run out, say) at most a few times a minute."""
     handler = logging.StreamHandler()
     handler.addFilter(MaskingFilter())
+    handler.addFilter(RepeatLimit())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -68,8 +71,7 @@ def _demo_tokens(settings: CallerSettings) -> dict:
 
 
 def run_caller(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from caller.api import server
     from caller.api.app import create_app
 
     configure_logging(args.log_level)
@@ -89,7 +91,9 @@ def run_caller(args: argparse.Namespace) -> int:
         print("  issuing hours are not enforced in demo mode")
     app = create_app(settings)
     print(f"OneWindow caller: http://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=args.access_log)
+    server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
+               max_connections=settings.max_connections, keep_alive_s=settings.keep_alive_s,
+               access_log=args.access_log)
     return 0
 
 

@@ -20,3 +20,6 @@ class CallerSettings(BaseSettings):
     max_body_bytes: int = Field(default=16 * 1024, ge=1024)
     sse_ping_s: float = Field(default=10, gt=0)
     tidal_check_s: float = Field(default=60, gt=0)  # how often the tidal rule looks at the queue
+    header_timeout_s: float = Field(default=10, gt=0)  # a request's line and headers must arrive within this
+    max_connections: int = Field(default=4096, ge=16)  # open connections beyond this are closed at once
+    keep_alive_s: float = Field(default=5, gt=0)  # an idle keep-alive connection is closed after this

@@ -1,21 +1,15 @@
-"""Real storage faults for tests: a small tmpfs that fills up, a database file made read-only by a read-only
-bind mount, and a caller in its own process whose log can be read."""
+"""Real storage faults for tests: a small tmpfs that fills up, and a database file made read-only by a
+read-only bind mount."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
-
-from tests.conftest import ROOT
-from tests.wall_clock import environment
 
 
 def need_root() -> None:
@@ -64,48 +58,3 @@ class ReadOnly:
 
     def remove(self) -> None:
         subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
-
-
-class CallerProcess:
-    """`onewindow caller` in its own process on a loopback port, its log in a file."""
-
-    def __init__(self, database_url: str, port: int, log: Path):
-        self.base = f"http://127.0.0.1:{port}"
-        self.log = log
-        env = environment(base={**os.environ, "ONEWINDOW_ENFORCE_HOURS": "false"})
-        self._out = open(log, "w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "caller.cli", "caller", "--database-url", database_url, "--port", str(port),
-             "--no-access-log"], cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT)
-
-    def wait_live(self, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.text()
-            try:
-                if requests.get(self.base + "/api/v1/health/live", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"the caller did not answer: {self.text()}")
-
-    def wait_ready(self, seconds: float = 30) -> dict:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            answer = requests.get(self.base + "/api/v1/health/ready", timeout=5)
-            if answer.status_code == 200:
-                return answer.json()
-            time.sleep(0.5)
-        raise AssertionError(f"the caller never became ready: {answer.text} {self.text()}")
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._out.close()

@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, text
 
 from caller.auth import Role, TokenStore
 from caller.storage.database import make_engine, migrate
-from tests.caller.storage_faults import CallerProcess, ReadOnly, fill, small_tmpfs
+from tests.caller.storage_faults import ReadOnly, fill, small_tmpfs
 from tests.caller.test_api import problem
+from tests.caller_process import CallerProcess
 from tests.conftest import free_port, serving
 from tests.pg_server import start_private_postgres
 
