@@ -25,7 +25,8 @@ PROBE_EVERY_S = 2.0
 class DatabaseOut(BaseModel):
     readable: bool
     writable: bool
-    error: str | None = Field(description="why not, in one line (the driver's error), when not both")
+    error: str | None = Field(description="when not both: full, read_only, unreachable, missing (the schema or the "
+                                          "database), failing, or not_migrated; the caller's log says more")
 
 
 class ClockOut(BaseModel):
@@ -75,7 +76,7 @@ def _health(request: Request, service) -> HealthOut:  # noqa: ANN001
         live=True,
         ready=ready,
         database=DatabaseOut(readable=state.readable, writable=state.writable,
-                             error=state.error or (None if migrated else "the schema is not in place yet")),
+                             error=state.error or (None if migrated else "not_migrated")),
         clock=ClockOut(offset_s=round(clock.offset().total_seconds(), 1), steps=clock.steps)
         if isinstance(clock, SteadyClock) else None,
         hall=service.hall.hall.id,

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, insert, select,
 from sqlalchemy.engine import make_url
 
 from caller.storage import tables
-from caller.storage.faults import describe
+from caller.storage.faults import classify
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -97,9 +97,9 @@ class Database:
         try:
             with self.read() as conn:
                 conn.execute(select(tables.health_probes.c.hall).limit(1)).first()
-        except Exception as exc:  # noqa: BLE001 - health reports any failure, with its one-line reason
+        except Exception as exc:  # noqa: BLE001 - health reports any failure, as a kind of fault
             self.recycle()
-            return StorageState(False, False, describe(exc))
+            return StorageState(False, False, classify(exc))
         try:
             with self.write() as conn:
                 table = tables.health_probes
@@ -108,7 +108,7 @@ class Database:
                     conn.execute(insert(table).values(hall=self.hall_id, probed_at=now))
         except Exception as exc:  # noqa: BLE001
             self.recycle()
-            return StorageState(True, False, describe(exc))
+            return StorageState(True, False, classify(exc))
         return StorageState(True, True, None)
 
 
@@ -116,7 +116,7 @@ class Database:
 class StorageState:
     readable: bool
     writable: bool
-    error: str | None  # the one-line reason when not both
+    error: str | None  # when not both: full, read_only, unreachable, missing or failing (the log says more)
 
 
 def alembic_config(url: str) -> Config:

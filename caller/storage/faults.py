@@ -48,6 +48,22 @@ def is_storage_fault(error: BaseException) -> bool:
     return False
 
 
+def classify(error: BaseException) -> str:
+    """What kind of storage fault, in a word the health check may show anyone (the driver's message, with its
+    host names and paths, goes to the log only): full, read_only, unreachable, missing or failing."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    state = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    if "full" in text or "no space" in text:
+        return "full"
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return "read_only"
+    if state in _UNAVAILABLE_STATES or "no such table" in text or "does not exist" in text:
+        return "missing"
+    if state[:2] == "08" or "connect" in text or "unable to open" in text or isinstance(error, sa.InterfaceError):
+        return "unreachable"
+    return "failing"
+
+
 def describe(error: BaseException) -> str:
     """One line: the driver's error class and the first line of its message, never the statement or its values."""
     inner = getattr(error, "orig", None) or error
