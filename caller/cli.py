@@ -5,29 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import os
 import sys
 from pathlib import Path
 
 from caller.hall import HallConfigError, load_hall
-from caller.engine.identity import MaskingFilter
-from caller.log_limits import RepeatLimit
+from caller.logs import configure_logging
 from caller.settings import CallerSettings
 
 DEMO_TOKENS = Path("var/demo-tokens.json")
-
-
-def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr with ID numbers masked, whichever library writes the record, and a message that repeats
-    (asyncio's accept errors when files run out, say) at most a few times a minute."""
-    handler = logging.StreamHandler()
-    handler.addFilter(MaskingFilter())
-    handler.addFilter(RepeatLimit())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
 
 
 def _settings(args: argparse.Namespace) -> CallerSettings:

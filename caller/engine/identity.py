@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -63,14 +62,3 @@ def mask_name(name: str) -> str:
 def mask_text(text: str) -> str:
     """Mask every ID-number-shaped run of characters in free text."""
     return _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
-
-
-class MaskingFilter(logging.Filter):
-    """A log filter that masks ID numbers in every record's rendered message."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_text(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True

@@ -1,6 +1,13 @@
 import logging
 
-from caller.engine.identity import MaskingFilter, birth_date, check_digit, is_valid_id_number, mask_id_number, mask_name
+from caller.engine.identity import (
+    birth_date,
+    check_digit,
+    is_valid_id_number,
+    mask_id_number,
+    mask_name,
+)
+from caller.logs import MaskingFilter
 
 # a well-known published sample number (GB 11643 examples use this shape)
 VALID = "11010519491231002X"

@@ -1,7 +1,9 @@
-"""A logging filter that lets a repeating message through a few times a minute, then counts it.
+"""How the caller's processes log: ID numbers masked, and a message that repeats let through a few times a
+minute, then counted.
 
-The storage outage log already says a fault once; this bounds everything else that can repeat per request or
-per accepted connection (asyncio's "Too many open files" with its traceback was written 157,512 times in 30 s).
+The storage outage log already says a fault once; RepeatLimit bounds everything else that can repeat per
+request or per accepted connection (asyncio's "Too many open files" with its traceback was written 157,512
+times in 30 s).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+
+from caller.engine.identity import mask_text
 
 
 class RepeatLimit(logging.Filter):
@@ -41,3 +45,26 @@ class RepeatLimit(logging.Filter):
                 return True
             seen[2] += 1
             return False
+
+
+class MaskingFilter(logging.Filter):
+    """A log filter that masks ID numbers in every record's rendered message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_text(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Log to stderr with ID numbers masked, whichever library writes the record, and a message that repeats
+    (asyncio's accept errors when files run out, say) at most a few times a minute."""
+    handler = logging.StreamHandler()
+    handler.addFilter(MaskingFilter())
+    handler.addFilter(RepeatLimit())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)

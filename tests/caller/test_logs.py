@@ -2,7 +2,7 @@
 
 import logging
 
-from caller.log_limits import RepeatLimit
+from caller.logs import RepeatLimit
 
 
 class Minutes:
