@@ -1,5 +1,5 @@
-"""How the caller's processes log: ID numbers masked, and a message that repeats let through a few times a
-minute, then counted.
+"""How the caller's processes log: ID and phone numbers masked in everything written, and a message that
+repeats let through a few times a minute, then counted.
 
 The storage outage log already says a fault once; RepeatLimit bounds everything else that can repeat per
 request or per accepted connection (asyncio's "Too many open files" with its traceback was written 157,512
@@ -47,24 +47,35 @@ class RepeatLimit(logging.Filter):
             return False
 
 
-class MaskingFilter(logging.Filter):
-    """A log filter that masks ID numbers in every record's rendered message."""
+class MaskingFormatter(logging.Formatter):
+    """Formats a record, then masks ID and phone numbers in all of it: the message, the traceback of an
+    exception (a driver error may quote a statement's values) and the stack."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_text(super().format(record))
+
+
+class AccessPathOnly(logging.Filter):
+    """Drops the query string from uvicorn's access-log lines: an address may carry what does not belong in a log
+    (a token, a code), and the path says what was asked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_text(message)
-        if masked != message:
-            record.msg, record.args = masked, None
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) >= 3:
+            args = list(record.args)
+            if isinstance(args[2], str) and "?" in args[2]:
+                args[2] = args[2].split("?", 1)[0] + "?…"
+                record.args = tuple(args)
         return True
 
 
 def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr with ID numbers masked, whichever library writes the record, and a message that repeats
-    (asyncio's accept errors when files run out, say) at most a few times a minute."""
+    """Log to stderr with ID and phone numbers masked in everything written (tracebacks too), whichever
+    library writes the record, and a message that repeats (asyncio's accept errors when files run out, say)
+    at most a few times a minute."""
     handler = logging.StreamHandler()
-    handler.addFilter(MaskingFilter())
+    handler.addFilter(AccessPathOnly())
     handler.addFilter(RepeatLimit())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -132,7 +132,7 @@ class Journey:
         """The citizen's age if the age rule gives the green channel, else None."""
         if card is not None:
             birth = card.birth
-        elif typed_id and is_valid_id_number(typed_id):
+        elif typed_id and is_valid_id_number(typed_id, self.clock.now().date()):
             birth = birth_date(typed_id)
         else:
             return None
@@ -145,7 +145,7 @@ class Journey:
         """Issue, print, report the receipt, speak. Raises CallerUnavailable (retry with the same `key`: the
         caller returns the same ticket) or Refused. A printer failure is not an exception: the ticket is in
         the queue, marked unprinted, and the outcome says so."""
-        if typed_id is not None and not is_valid_id_number(typed_id):
+        if typed_id is not None and not is_valid_id_number(typed_id, self.clock.now().date()):
             raise Refused(422, "invalid_id_number", t("id_invalid"))
         age = self.is_green(card, typed_id)
         chosen = priority or ("green" if age else "normal")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, require
-from caller.api.schemas import Problem, Text, TicketOut, ticket_out
+from caller.api.schemas import FreeText, Problem, Text, TicketOut, ticket_out
 from caller.appointments import Appointment, AppointmentBook
 from caller.auth import Role
 from caller.hall import Hall
@@ -35,7 +35,7 @@ class BookBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     category: Text = Field(min_length=1, max_length=32)
     slot_start: dt.datetime = Field(description="the slot's start with its time zone, as /slots lists it")
-    source: Text | None = Field(default=None, max_length=32)
+    source: FreeText | None = Field(default=None, max_length=32)
 
 
 class CodeBody(BaseModel):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from typing import Annotated
 
 from caller.api.deps import HallDep, Service, principal, require
-from caller.api.schemas import Problem, Text
+from caller.api.schemas import FreeText, Problem
 from caller.auth import Principal, Role
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
@@ -38,8 +38,9 @@ class HallOut(BaseModel):
 
 class HelpBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    source: Text | None = Field(default=None, max_length=32, description="which kiosk")
-    note: Text | None = Field(default=None, max_length=64, description="no personal data")
+    source: FreeText | None = Field(default=None, max_length=32, description="which kiosk")
+    note: FreeText | None = Field(default=None, max_length=64, description="no personal data: ID and phone numbers "
+                                  "in it are masked")
 
 
 class HelpOut(BaseModel):

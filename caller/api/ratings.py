@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import require
-from caller.api.schemas import Problem, Text
+from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Role
 from caller.ratings import LEVEL_NAMES, RatingBook
 
@@ -29,7 +29,8 @@ class RateBody(BaseModel):
     ticket: Text = Field(min_length=1, max_length=24, description="the ticket's public id (the slip's QR holds it)")
     level: int = Field(strict=True, ge=1, le=5, description="5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意 "
                        "(a whole number: not true, \"5\" or 4.0)")
-    reason: Text | None = Field(default=None, max_length=200, description="required for 2 and 1")
+    reason: FreeText | None = Field(default=None, max_length=200,
+                                    description="required for 2 and 1; ID and phone numbers in it are masked")
     channel: Literal["tablet", "phone"] = "phone"
 
 

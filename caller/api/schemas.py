@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from caller.engine.identity import NAME_MAX_CHARS
+from caller.engine.identity import NAME_MAX_CHARS, mask_text
 from caller.hall import Hall
 from caller.queue.service import WindowView
 from caller.queue.standing import CategoryView, TicketView
@@ -24,6 +24,9 @@ def _no_control_characters(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_control_characters)]  # every text a client sends
+# free text a person may type or a device may name (a note, a reason, a source): ID and phone numbers in it are
+# masked before it is stored or streamed
+FreeText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(mask_text)]
 
 
 class Problem(BaseModel):
@@ -40,7 +43,7 @@ class IssueBody(BaseModel):
     id_number: Text | None = Field(
         default=None, min_length=18, max_length=18, description="resident ID; only its masked form is kept"
     )
-    source: Text | None = Field(default=None, max_length=32, description="e.g. the kiosk's name")
+    source: FreeText | None = Field(default=None, max_length=32, description="e.g. the kiosk's name")
 
 
 class ActionBody(BaseModel):

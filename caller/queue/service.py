@@ -132,7 +132,8 @@ class QueueService:
             priority = Priority(request.priority)
         except ValueError:
             raise Invalid("unknown_priority", "优先级只能是 normal / appointment / green") from None
-        if request.id_number is not None and not is_valid_id_number(request.id_number):
+        today = self.hall.service_day(self.tx.clock())
+        if request.id_number is not None and not is_valid_id_number(request.id_number, today):
             raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
         personal = Personal(
             mask_name(request.name) if request.name else None,

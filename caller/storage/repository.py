@@ -14,6 +14,9 @@ from caller.engine.model import LIVE_STATUSES, Event, Priority, Ticket, TicketSt
 from caller.storage import tables as t
 
 
+PRIVATE_EVENT_DATA = frozenset({"staff"})  # stored with the event, never streamed
+
+
 @dataclass(frozen=True)
 class StoredEvent:
     id: int
@@ -26,7 +29,9 @@ class StoredEvent:
     data: dict
 
     def public(self) -> dict:
-        """The event as clients see it (no personal data is ever stored in an event)."""
+        """The event as boards and counters see it: no personal data is stored in an event, and who served (the
+        counter's label, kept for the ratings) stays in the database — a board needs a window, not a person."""
+        data = {key: value for key, value in self.data.items() if key not in PRIVATE_EVENT_DATA}
         return {
             "id": self.id,
             "type": self.type,
@@ -35,7 +40,7 @@ class StoredEvent:
             "category": self.category,
             "window": self.window,
             "status": self.status,
-            **({"data": self.data} if self.data else {}),
+            **({"data": data} if data else {}),
         }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import IntEnum
@@ -179,7 +180,9 @@ def parse_base_info(data: bytes) -> IdentityCard:
     offset = 0
     try:
         for name, size in FIELDS:
-            fields[name] = text[offset : offset + size].decode("utf-16-le").strip().rstrip("\x00").strip()
+            raw = text[offset : offset + size].decode("utf-16-le")
+            # no control character goes on from a card (an ESC in a name would be a printer command)
+            fields[name] = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C").strip()
             offset += size
         valid_to = fields["valid_to"]
         return IdentityCard(

@@ -55,9 +55,16 @@ def wrap(text: str, columns: int) -> list[str]:
     return lines
 
 
+def printable(text: str) -> str:
+    """The text without control characters: an ESC or DLE in a card's name (its first character is kept when
+    masked) or anywhere else would be a printer command."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+
+
 def _chinese(printer: Dummy, text: str) -> None:
     # python-escpos would send "?" for lone full-width punctuation and 4 bytes for ¥: encode ourselves
-    printer._raw(FS_CHINESE_ON + text.replace("¥", "￥").encode("gb18030", errors="replace") + FS_CHINESE_OFF)
+    text = printable(text).replace("¥", "￥")
+    printer._raw(FS_CHINESE_ON + text.encode("gb18030", errors="replace") + FS_CHINESE_OFF)
 
 
 def _line(printer: Dummy, text: str = "") -> None:

@@ -27,3 +27,12 @@ def test_a_repeating_message_passes_five_times_a_minute_then_says_how_many_were_
     later = record("socket.accept() out of system resource: %s", "again")
     assert limit.filter(later)
     assert "9995 more like this" in later.getMessage() and "again" in later.getMessage()
+
+
+def test_access_log_lines_keep_the_path_and_drop_the_query_string():
+    from caller.logs import AccessPathOnly
+
+    line = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                             ("127.0.0.1:5000", "GET", "/rate/3?token=ow_secret", "1.1", 200), None)
+    assert AccessPathOnly().filter(line)
+    assert line.getMessage() == '127.0.0.1:5000 - "GET /rate/3?… HTTP/1.1" 200' and "ow_secret" not in line.getMessage()

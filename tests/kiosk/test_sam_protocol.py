@@ -73,3 +73,10 @@ def test_a_frame_split_anywhere_is_read_once():
     for cut in range(1, len(data)):
         parser = FrameParser()
         assert list(parser.feed(data[:cut])) == [] and list(parser.feed(data[cut:])) == [b"\x00\x00\x90abc"]
+
+
+def test_control_characters_on_a_card_do_not_come_through():
+    from kiosk.hardware.sam_protocol import encode_base_info, parse_base_info
+
+    card = parse_base_info(encode_base_info("\x1b张\x10三", "男", dt.date(1980, 5, 2), "110105198005020027", None))
+    assert card.name == "张三"

@@ -56,3 +56,13 @@ def test_text_mode_is_far_smaller_than_the_slip_as_one_image():
 def test_an_unknown_paper_width_is_refused():
     with pytest.raises(ValueError):
         render(SLIP, 76)
+
+
+def test_control_characters_in_a_name_or_any_text_never_reach_the_printer():
+    # a card's name whose first character (kept when masked) is ESC, a DLE in the hall name, a BEL in a line
+    slip = Slip("大厅\x10", "A001", "综合", SLIP.issued_at, 0, 0, ("材料\x07",), masked_name="\x1b@*", lines=("补\x1b打",))
+    data = render(slip, 58)
+    printed = read(data)  # the reader refuses any command a slip does not use
+    assert "办事人：@*" in printed.text and "补打" in printed.text and "材料" in printed.text
+    for segment in data.split(b"\x1c&")[1:]:
+        assert all(byte >= 0x20 for byte in segment.split(b"\x1c.")[0]), segment
