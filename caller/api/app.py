@@ -14,17 +14,27 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from caller.api import appointments, events, hall_info, health, pages, queue, ratings, tickets, windows
+from caller.api import (
+    appointments,
+    events,
+    hall_info,
+    health,
+    pages,
+    queue,
+    ratings,
+    tickets,
+    windows,
+)
 from caller.api.guards import BodyLimit, NotReady, PlainUrls
-from caller.api.health import Readiness
 from caller.api.guards import problem as _problem
+from caller.api.health import Readiness
 from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.engine.model import QueueError
 from caller.hall import Hall, load_hall
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
-from caller.ratings import RatingBook
+from caller.ratings.book import RatingBook
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
 from caller.storage.faults import Outage, StorageUnavailable, is_storage_fault

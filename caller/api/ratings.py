@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caller.api.deps import require
 from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Role
-from caller.ratings import LEVEL_NAMES, RatingBook
+from caller.ratings.book import LEVEL_NAMES, RatingBook
 
 router = APIRouter(prefix="/api/v1", tags=["ratings"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}

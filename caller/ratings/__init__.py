@@ -1,0 +1,2 @@
+"""好差评: who may rate which service, the ratings themselves and their aggregates. May import caller.engine,
+caller.storage and caller.queue."""
