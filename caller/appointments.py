@@ -7,13 +7,13 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Connection, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from itsdangerous import BadSignature
+from sqlalchemy import func, insert, select, update
 
-from caller.hall import AppointmentRules, Hall
 from caller.engine.model import NotFound, QueueError
+from caller.hall import AppointmentRules, Hall
 from caller.queue.service import Invalid, IssueRequest, QueueService
+from caller.queue.signing import HallSigner
 from caller.queue.standing import TicketView
 from caller.storage import tables as t
 
@@ -83,35 +83,16 @@ class AppointmentBook:
         self.service = service
         self.hall = service.hall
         self.tx = service.tx
-        self._serializer: URLSafeSerializer | None = None
+        self._signer = HallSigner(service.tx, service.hall.hall.id, self.SECRET_NAME, salt="onewindow-appointment")
 
     # ---- the signed code
-    def _signer(self) -> URLSafeSerializer:
-        """Signs with a key all caller processes of the hall share: created once, kept in the database."""
-        if self._serializer is None:
-            hall_id = self.hall.hall.id
-
-            def work(repo, now):  # noqa: ANN001, ANN202
-                conn: Connection = repo.conn
-                values = {"hall": hall_id, "name": self.SECRET_NAME, "value": secrets.token_urlsafe(32)}
-                dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-                conn.execute(dialect.insert(t.hall_secrets).values(**values).on_conflict_do_nothing())
-                return conn.execute(
-                    select(t.hall_secrets.c.value).where(
-                        t.hall_secrets.c.hall == hall_id, t.hall_secrets.c.name == self.SECRET_NAME
-                    )
-                ).scalar_one()
-
-            self._serializer = URLSafeSerializer(self.tx.write(work), salt="onewindow-appointment")
-        return self._serializer
-
     def code(self, appointment: Appointment) -> str:
         """What the QR code holds: the booking's id, signed, so a forged or altered code is refused."""
-        return self._signer().dumps(appointment.id)
+        return self._signer.dumps(appointment.id)
 
     def _id_of(self, code: str) -> str:
         try:
-            public_id = self._signer().loads(code.strip())
+            public_id = self._signer.loads(code.strip())
         except BadSignature:
             raise BadCode("invalid_code", "二维码无效，不是本大厅的预约码 / not a valid booking code of this hall") from None
         if not isinstance(public_id, str):

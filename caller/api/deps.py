@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from caller.auth import Principal, Role, TokenStore
-from caller.hall import Hall
 from caller.engine.model import QueueError
+from caller.hall import Hall
 from caller.queue.service import QueueService
 
 

@@ -3,11 +3,10 @@ and the help button."""
 
 from __future__ import annotations
 
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
-
-from typing import Annotated
 
 from caller.api.deps import HallDep, Service, principal, require
 from caller.api.schemas import FreeText, Problem

@@ -13,7 +13,6 @@ from caller.hall import Hall
 from caller.queue.service import WindowView
 from caller.queue.standing import CategoryView, TicketView
 
-
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL and the like; tab and newlines pass
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Response
 
 from caller.api.deps import HallDep, Service, require, require_window
-from caller.api.schemas import ActionBody, CallOut, Problem, TransferBody, WindowOut, call_out, window_out
+from caller.api.schemas import (
+    ActionBody,
+    CallOut,
+    Problem,
+    TransferBody,
+    WindowOut,
+    call_out,
+    window_out,
+)
 from caller.auth import Principal, Role
 
 router = APIRouter(prefix="/api/v1/windows", tags=["windows"])
