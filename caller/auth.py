@@ -18,6 +18,10 @@ class Role(StrEnum):
     COUNTER = "counter"
     DISPLAY = "display"
     ADMIN = "admin"
+    EVALUATOR = "evaluator"  # the rating tablet of one window: it rates that window's last service, nothing else
+
+
+WINDOW_ROLES = frozenset({Role.COUNTER, Role.EVALUATOR})  # tokens bound to one window
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,8 @@ class TokenStore:
         self.hall = hall
 
     def create(self, role: Role, window: int | None = None, label: str = "") -> str:
-        if (role is Role.COUNTER) != (window is not None):
-            raise ValueError("a counter token is bound to exactly one window; other roles to none")
+        if (role in WINDOW_ROLES) != (window is not None):
+            raise ValueError("a counter or evaluator token is bound to exactly one window; other roles to none")
         token = "ow_" + secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             conn.execute(

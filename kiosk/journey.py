@@ -191,7 +191,8 @@ class Journey:
             ahead=ticket.get("ahead"),
             estimated_wait_min=minutes,
             materials=tuple(choice.guide.get("materials", ())) if choice else (),
-            status_url=f"{self.public_url}/t/{ticket['id']}",  # the phone page: status, then rating
+            # the phone page: status, then rating; the code rides in the fragment, which no server or log sees
+            status_url=f"{self.public_url}/t#{ticket['phone_code']}",
             masked_name=mask_name(card.name) if card else None,
             priority_name=priority_names.get(ticket.get("priority", "")),
         )

@@ -35,6 +35,7 @@ from caller.hall import Hall, load_hall
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
 from caller.ratings.book import RatingBook
+from caller.ratings.pairing import Pairing
 from caller.settings import CallerSettings
 from caller.storage.database import Database, make_engine, migrate
 from caller.storage.faults import Outage, StorageUnavailable, is_storage_fault
@@ -193,6 +194,7 @@ def create_app(
     app.state.appointments = AppointmentBook(service)
     app.state.ratings = RatingBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id)
+    app.state.pairing = Pairing(service, app.state.tokens)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()

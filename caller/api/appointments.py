@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, require
 from caller.api.schemas import FreeText, Problem, Text, TicketOut, ticket_out
+from caller.api.tickets import with_phone_code
 from caller.appointments import Appointment, AppointmentBook
 from caller.auth import Role
 from caller.hall import Hall
@@ -91,11 +92,12 @@ def book_appointment(body: BookBody, book: Book, hall: HallDep) -> AppointmentOu
 @router.post(
     "/check-in", status_code=201, response_model=CheckInOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))]
 )
-def check_in(body: CodeBody, book: Book, hall: HallDep) -> CheckInOut:
+def check_in(body: CodeBody, book: Book, hall: HallDep, request: Request) -> CheckInOut:
     """预约签到: an on-time booking becomes an appointment ticket, once. Too early, too late, already used,
     cancelled or forged: 4xx with a message the kiosk shows before offering a walk-in ticket."""
     appointment, view = book.check_in(body.code)
-    return CheckInOut(appointment=appointment_out(hall, book, appointment), ticket=ticket_out(hall, view))
+    return CheckInOut(appointment=appointment_out(hall, book, appointment),
+                      ticket=with_phone_code(request, ticket_out(hall, view)))
 
 
 @router.get("/{code}", response_model=AppointmentOut, responses=ERRORS)

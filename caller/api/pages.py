@@ -21,6 +21,13 @@ def evaluator(window: int) -> FileResponse:
     return FileResponse(WEB / "rate.html")
 
 
+@router.get("/t")
+def ticket_page() -> FileResponse:
+    """The phone page of a slip: /t#<code> (the code stays in the fragment, never sent to a server in an address)."""
+    return FileResponse(WEB / "ticket.html")
+
+
 @router.get("/t/{ticket_id}")
-def ticket_page(ticket_id: str) -> FileResponse:
+def old_slip_page(ticket_id: str) -> FileResponse:
+    """Slips printed before the phone code: the ticket's status only (rating needs the code)."""
     return FileResponse(WEB / "ticket.html")

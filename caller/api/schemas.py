@@ -68,6 +68,8 @@ class TicketOut(BaseModel):
     called_at: str | None = None
     recalls: int = 0
     transfers: int = 0
+    phone_code: str | None = Field(default=None, description="only to the kiosk that issued it: what the slip's QR "
+                                   "carries (the phone page /t#<code>; the right to rate)")
 
 
 class PersonalOut(BaseModel):

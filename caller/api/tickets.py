@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, Service, require
@@ -23,6 +23,7 @@ def issue_ticket(
     body: IssueBody,
     service: Service,
     hall: HallDep,
+    request: Request,
     response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
 ) -> TicketOut:
@@ -34,7 +35,12 @@ def issue_ticket(
     )
     if view.replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return ticket_out(hall, view)
+    return with_phone_code(request, ticket_out(hall, view))
+
+
+def with_phone_code(request: Request, out: TicketOut) -> TicketOut:
+    """The answer to the kiosk that issued the ticket: with the code its slip's QR carries."""
+    return out.model_copy(update={"phone_code": request.app.state.ratings.codes.code(out.id)})
 
 
 @router.get(

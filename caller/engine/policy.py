@@ -6,7 +6,13 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
-from caller.engine.model import QueueRules, Ticket, TicketStatus, Window, effective_queue_time
+from caller.engine.model import (
+    QueueRules,
+    Ticket,
+    TicketStatus,
+    Window,
+    effective_queue_time,
+)
 
 
 class CallingPolicy(Protocol):

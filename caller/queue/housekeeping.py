@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from caller.engine import model
-from caller.hall import Hall, WindowKind
 from caller.engine.model import EventType, WindowState
-from caller.queue.standing import Standing
-from caller.storage.repository import Repository
 from caller.engine.tidal import TidalAdvice
+from caller.hall import Hall, WindowKind
+from caller.queue.standing import Standing
 from caller.queue.transactions import Conflict, Transactions
+from caller.storage.repository import Repository
 
 
 class Housekeeping:

@@ -10,18 +10,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from caller.engine import model
-from caller.hall import Hall, WindowSpec
 from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
-from caller.engine.model import Priority, QueueError, QueueRules, Ticket, Window, WindowState
-from caller.engine.policy import CallingPolicy, OldestWithHeadStart, least_flexible_longest_idle
-from caller.storage.database import Database
-from caller.storage.faults import Outage
+from caller.engine.model import (
+    Priority,
+    QueueError,
+    QueueRules,
+    Ticket,
+    Window,
+    WindowState,
+)
+from caller.engine.policy import (
+    CallingPolicy,
+    OldestWithHeadStart,
+    least_flexible_longest_idle,
+)
+from caller.hall import Hall, WindowSpec
 from caller.queue.clock import SteadyClock
 from caller.queue.housekeeping import Housekeeping
-from caller.queue.transactions import Conflict, Transactions
 from caller.queue.standing import CategoryView, Standing, TicketView
+from caller.queue.transactions import Conflict, Transactions
+from caller.storage.database import Database
+from caller.storage.faults import Outage
 from caller.storage.repository import Personal, Repository, StoredEvent
-
 
 
 class Invalid(QueueError):

@@ -7,8 +7,8 @@ import time
 from dataclasses import dataclass
 
 from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
-from caller.hall import Hall, WindowKind
 from caller.engine.model import Ticket, TicketStatus, WindowState
+from caller.hall import Hall, WindowKind
 from caller.storage.repository import Repository
 
 MEAN_SERVICE_TTL_S = 30.0  # recent service times are re-read at most this often

@@ -6,26 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from enum import IntEnum
 
 from sqlalchemy import and_, func, insert, select
 
 from caller.engine.model import EventType, NotFound, QueueError
-from caller.queue.service import Invalid, QueueService
+from caller.queue.service import QueueService
+from caller.ratings.codes import PhoneCodes
+from caller.ratings.rules import LEVEL_NAMES, Invalid, Level, checked
 from caller.storage import tables as t
-
-
-class Level(IntEnum):
-    VERY_SATISFIED = 5
-    SATISFIED = 4
-    BASICALLY_SATISFIED = 3
-    DISSATISFIED = 2
-    VERY_DISSATISFIED = 1
-
-
-LEVEL_NAMES = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
-NEEDS_REASON = {Level.DISSATISFIED, Level.VERY_DISSATISFIED}
-CHANNELS = ("tablet", "phone")
 
 
 @dataclass(frozen=True)
@@ -35,6 +23,7 @@ class Rating:
     window: int | None
     staff: str | None
     level: int
+    reasons: tuple[str, ...]
     reason: str | None
     channel: str
     rated_at: dt.datetime
@@ -49,6 +38,7 @@ class LastService:
     category: str
     finished_at: dt.datetime
     rated: bool
+    staff: str | None  # who served (the counter token's label), shown to the citizen rating it
 
 
 @dataclass(frozen=True)
@@ -65,6 +55,7 @@ class RatingBook:
         self.service = service
         self.hall = service.hall
         self.tx = service.tx
+        self.codes = PhoneCodes(service.tx, service.hall.hall.id)
 
     def _last_finish(self, conn, ticket_pk: int):  # noqa: ANN001, ANN202
         """The ticket's latest ticket-finished event: a transferred ticket is served, and rated, once more."""
@@ -73,16 +64,10 @@ class RatingBook:
                                        e.ticket_pk == ticket_pk)
         return conn.execute(query.order_by(e.id.desc()).limit(1)).first()
 
-    def rate(self, ticket_id: str, level: int, reason: str | None, channel: str) -> Rating:
-        try:
-            level = Level(level)
-        except ValueError:
-            raise Invalid("invalid_level", "评价等级为 1（非常不满意）到 5（非常满意） / level is 1 to 5") from None
-        reason = (reason or "").strip() or None
-        if level in NEEDS_REASON and not reason:
-            raise Invalid("reason_required", "选择“不满意”或“非常不满意”时请写明原因 / a reason is required")
-        if channel not in CHANNELS:
-            raise Invalid("invalid_channel", "channel is tablet or phone")
+    def rate_by_code(self, code: str, level: int, reasons: list[str] | None, text: str | None) -> Rating:
+        """A rating from the slip's QR (the phone page): the ticket's latest finished service, once."""
+        level, picked, text = checked(level, reasons, text)
+        ticket_id = self.codes.ticket_id(code)
 
         def work(repo, now):  # noqa: ANN001, ANN202
             ticket = repo.ticket(ticket_id)
@@ -91,42 +76,85 @@ class RatingBook:
             finish = self._last_finish(repo.conn, ticket.pk)
             if finish is None:
                 raise QueueError("not_finished", "该号尚未办结，办结后再评价 / the service has not finished yet")
-            r = t.ratings.c
-            if repo.conn.execute(select(r.pk).where(r.finish_event_id == finish.id)).first() is not None:
-                raise QueueError("already_rated", "这次服务已经评价过，感谢您的参与 / this service was already rated")
-            data = json.loads(finish.data or "{}")
-            if data.get("reason") == "day-end":  # nobody served it: the day-end sweep closed it
-                raise QueueError("not_served", "该号由系统在日终结束，未经窗口办结，不能评价 / "
-                                 "closed by the day-end sweep, not served: it cannot be rated")
-            rating = Rating(ticket.number, finish.category or ticket.category, finish.window, data.get("staff"),
-                            int(level), reason, channel, now)
-            # two taps at once: the unique finish_event_id refuses the second, and its retry sees already_rated
-            repo.conn.execute(insert(t.ratings).values(
-                hall=self.hall.hall.id, finish_event_id=finish.id, ticket_pk=ticket.pk, number=ticket.number,
-                service_day=finish.service_day, category=rating.category, window=rating.window, staff=rating.staff,
-                level=rating.level, reason=reason, channel=channel, rated_at=now,
-            ))
-            return rating
+            return self._record(repo, now, ticket, finish, level, picked, text, "phone")
 
         return self.tx.write(work)
+
+    def rate_at_window(self, window: int, level: int, reasons: list[str] | None, text: str | None,
+                       ticket_id: str | None = None) -> Rating:
+        """A rating from the window's evaluator tablet: only the service this window finished last today (and, if
+        the tablet names it, only that one: a stale screen cannot rate the next citizen's service)."""
+        level, picked, text = checked(level, reasons, text)
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            finish = self._window_last_finish(repo.conn, window, self.hall.service_day(now))
+            if finish is None:
+                raise QueueError("not_finished", "本窗口今天还没有办结的业务 / nothing finished at this window today")
+            ticket = repo.ticket_by_pk(finish.ticket_pk)
+            if ticket_id is not None and ticket.id != ticket_id:
+                raise QueueError("not_the_last_service", "这不是本窗口刚办结的业务 / not the service this window "
+                                 "finished last")
+            return self._record(repo, now, ticket, finish, level, picked, text, "tablet")
+
+        return self.tx.write(work)
+
+    def _record(self, repo, now, ticket, finish, level, picked, text, channel) -> Rating:  # noqa: ANN001, PLR0913
+        r = t.ratings.c
+        if repo.conn.execute(select(r.pk).where(r.finish_event_id == finish.id)).first() is not None:
+            raise QueueError("already_rated", "这次服务已经评价过，感谢您的参与 / this service was already rated")
+        data = json.loads(finish.data or "{}")
+        if data.get("reason") == "day-end":  # nobody served it: the day-end sweep closed it
+            raise QueueError("not_served", "该号由系统在日终结束，未经窗口办结，不能评价 / "
+                             "closed by the day-end sweep, not served: it cannot be rated")
+        rating = Rating(ticket.number, finish.category or ticket.category, finish.window, data.get("staff"),
+                        int(level), picked, text, channel, now)
+        # two taps at once: the unique finish_event_id refuses the second, and its retry sees already_rated
+        repo.conn.execute(insert(t.ratings).values(
+            hall=self.hall.hall.id, finish_event_id=finish.id, ticket_pk=ticket.pk, number=ticket.number,
+            service_day=finish.service_day, category=rating.category, window=rating.window, staff=rating.staff,
+            level=rating.level, reason=text, reason_codes=",".join(picked) or None, channel=channel, rated_at=now,
+        ))
+        return rating
+
+    def _window_last_finish(self, conn, window: int, day: dt.date):  # noqa: ANN001, ANN202
+        e = t.events.c
+        return conn.execute(
+            select(t.events).where(e.hall == self.hall.hall.id, e.type == EventType.TICKET_FINISHED.value,
+                                   e.window == window, e.service_day == day)
+            .order_by(e.id.desc()).limit(1)
+        ).first()
 
     def last_service(self, window: int) -> LastService | None:
         self.service.window_spec(window)
 
         def work(repo, now):  # noqa: ANN001, ANN202
-            e = t.events.c
-            finish = repo.conn.execute(
-                select(t.events).where(e.hall == self.hall.hall.id, e.type == EventType.TICKET_FINISHED.value,
-                                       e.window == window, e.service_day == self.hall.service_day(now))
-                .order_by(e.id.desc()).limit(1)
-            ).first()
-            if finish is None:
+            finish = self._window_last_finish(repo.conn, window, self.hall.service_day(now))
+            if finish is None or json.loads(finish.data or "{}").get("reason") == "day-end":
                 return None
             ticket = repo.ticket_by_pk(finish.ticket_pk)
             rated = repo.conn.execute(select(t.ratings.c.pk).where(t.ratings.c.finish_event_id == finish.id)).first()
-            return LastService(ticket.id, ticket.number, finish.category, finish.at, rated is not None)
+            return LastService(ticket.id, ticket.number, finish.category, finish.at, rated is not None,
+                               json.loads(finish.data or "{}").get("staff"))
 
         return self.tx.read(work)
+
+    def state_by_code(self, code: str):  # noqa: ANN201 - (TicketView, rating state)
+        """The phone page: where the ticket stands, and whether its latest service may be rated ("open"), was
+        ("rated"), or cannot be ("not_served"); None while not finished."""
+        ticket_id = self.codes.ticket_id(code)
+        view = self.service.ticket(ticket_id)
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            finish = self._last_finish(repo.conn, view.ticket.pk)
+            if finish is None:
+                return None
+            if json.loads(finish.data or "{}").get("reason") == "day-end":
+                return "not_served"
+            r = t.ratings.c
+            rated = repo.conn.execute(select(r.pk).where(r.finish_event_id == finish.id)).first()
+            return "rated" if rated else "open"
+
+        return view, self.tx.read(work)
 
     def summary(self, by: str, day_from: dt.date, day_to: dt.date) -> list[Aggregate]:
         r = t.ratings.c

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from caller.hall import Hall, WindowKind
 from caller.engine.model import QueueRules, Ticket, TicketStatus, Window
 from caller.engine.policy import CallingPolicy, OldestWithHeadStart, fixed_reach
 from caller.engine.policy import least_flexible_longest_idle as window_priority
+from caller.hall import Hall, WindowKind
 
 PRIORITY_RANK = {"green": 0, "appointment": 1, "normal": 2}
 # today's department windows (sample-day.md): the same 11 staff, each on one category

@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from caller.hall import Hall
 from caller.queue.service import rules_from_hall
-from caller.simulation.generator import NORMAL, SEASON, DayProfile, draw_fates, generate_day
+from caller.simulation.generator import (
+    NORMAL,
+    SEASON,
+    DayProfile,
+    draw_fates,
+    generate_day,
+)
 from caller.simulation.metrics import summarise
 from caller.simulation.policies import lunch_schedule, policies
 from caller.simulation.simulator import DayResult, simulate_day

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from caller.engine import model
 from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
 from caller.engine.model import Priority, QueueRules, Ticket, Window, WindowState
+from caller.engine.tidal import TidalAdvice, TidalAdvisor, TidalRule
 from caller.simulation.generator import Fate
 from caller.simulation.policies import SimPolicy, SimWindowSpec
 from caller.simulation.trace import Arrival
-from caller.engine.tidal import TidalAdvice, TidalAdvisor, TidalRule
 
 HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai, a Monday
 TIDAL_CHECK_S = 60.0

@@ -10,9 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from caller.engine.model import LIVE_STATUSES, Event, Priority, Ticket, TicketStatus, Window, WindowState
+from caller.engine.model import (
+    LIVE_STATUSES,
+    Event,
+    Priority,
+    Ticket,
+    TicketStatus,
+    Window,
+    WindowState,
+)
 from caller.storage import tables as t
-
 
 PRIVATE_EVENT_DATA = frozenset({"staff"})  # stored with the event, never streamed
 

@@ -192,6 +192,7 @@ ratings = Table(
     Column("staff", String(64)),
     Column("level", Integer, nullable=False),  # 5 非常满意 … 1 非常不满意
     Column("reason", String(200)),
+    Column("reason_codes", String(128)),  # the reason classes picked (caller.ratings.rules.REASONS), comma-separated
     Column("channel", String(16), nullable=False),  # tablet (at the window) or phone (the slip's QR)
     Column("rated_at", UtcDateTime, nullable=False),
     Index("ix_ratings_day", "hall", "service_day"),
@@ -203,4 +204,16 @@ health_probes = Table(
     metadata,
     Column("hall", String(32), primary_key=True),
     Column("probed_at", UtcDateTime, nullable=False),
+)
+
+
+# a one-time code a counter shows to pair its window's evaluator tablet (hashed; a few tries, then void)
+pairing_codes = Table(
+    "pairing_codes",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("window", Integer, primary_key=True),
+    Column("code_hash", String(64), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
 )

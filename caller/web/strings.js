@@ -10,11 +10,16 @@ const ZH_CN = {
   help_request: "帮办请求：{source} {note}", busy: "处理中……", error: "操作失败：{message}",
   name: "姓名", id_number: "证件号",
   rate_title: "请对本次服务进行评价", rate_waiting: "办结后请在此评价", rate_thanks: "感谢您的评价！",
-  rate_reason: "请写明不满意的原因", rate_submit: "提交评价", rate_done_already: "这次服务已经评价过，谢谢",
+  rate_reason: "请选择不满意的原因（可多选）", rate_reason_text: "补充说明（选填；选“其他”时请填写）",
+  rate_submit: "提交评价", rate_done_already: "这次服务已经评价过，谢谢", rate_staff: "服务人员：{staff}",
+  rate_failed: "评价未成功：{message}",
+  pair_title: "评价器配对", pair_prompt: "请在本窗口工作台点击“评价器配对”，输入显示的 6 位配对码",
+  pair_button: "配对", pair_failed: "配对未成功：{message}", pairing: "评价器配对",
+  pairing_code: "评价器配对码：{code}（10 分钟内有效，仅可使用一次）",
   levels: {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
   ticket_title: "我的排队", ticket_waiting: "正在等候，前面还有 {ahead} 人，预计约 {minutes} 分钟",
   ticket_issued: "取号时间 {time}", ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
-  ticket_done: "已办结，欢迎评价", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
+  ticket_done: "已办结，欢迎评价", ticket_done_plain: "已办结", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
   statuses: {"no-show": "过号", "cancelled": "取消"},
 };
 const STRINGS = ZH_CN;

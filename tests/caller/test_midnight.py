@@ -26,9 +26,10 @@ def test_yesterdays_no_show_is_refused_a_return_with_a_clear_message(live, clock
 
 
 def test_a_service_closed_by_the_day_end_sweep_cannot_be_rated(live, clock):
-    issue(live)
+    code = issue(live).json()["phone_code"]
     ticket = at_window(live)
     live.post("/api/v1/windows/1/start", "admin")
     clock.advance(days=1)
     assert live.get(f"/api/v1/tickets/{ticket['id']}").json()["status"] == "done"  # by the sweep
-    problem(live.post("/api/v1/ratings", json={"ticket": ticket["id"], "level": 5}), 409, "not_served")
+    problem(live.post("/api/v1/ratings", json={"code": code, "level": 5}), 409, "not_served")
+    assert live.post("/api/v1/tickets/by-code", json={"code": code}).json()["rating"] == "not_served"

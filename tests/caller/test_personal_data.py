@@ -28,7 +28,7 @@ def test_free_text_is_masked_before_it_is_stored_or_streamed(live):
     live.post("/api/v1/windows/1/open", "admin")
     live.post("/api/v1/windows/1/call-next", "admin")
     live.post("/api/v1/windows/1/finish", "admin")
-    rated = live.post("/api/v1/ratings", json={"ticket": ticket["id"], "level": 1,
+    rated = live.post("/api/v1/ratings", json={"code": ticket["phone_code"], "level": 1,
                                                "reason": f"态度差，我的身份证 {ID}，回电 {PHONE}"})
     assert rated.status_code == 201
     events = stream.take(5)  # issued, help-requested, opened, called, finished

@@ -5,7 +5,9 @@ import datetime as dt
 import random
 import wave
 
+import numpy as np
 import pytest
+import zxingcpp
 
 from kiosk.client import CallerClient, CallerUnavailable, Refused
 from kiosk.hardware.camera import QrScanner
@@ -46,6 +48,11 @@ def test_an_elderly_citizen_reads_the_card_gets_the_green_channel_a_slip_and_a_v
     slip = read(bytes(printer.printed)).text
     assert "A001" in slip and "社保（绿色通道）" in slip and "办事人：张*" in slip and "张三" not in slip
     assert "取号时间：2026-11-23 09:00" in slip  # the caller's time in the hall's zone, whatever this machine's says
+    (qr,) = read(bytes(printer.printed)).images
+    (decoded,) = zxingcpp.read_barcodes(np.array(qr.convert("L")))
+    base, _, code = decoded.text.partition("/t#")  # the phone page, its code in the fragment: never in an address
+    assert base == live.base and code and outcome.ticket_id not in decoded.text
+    assert live.post("/api/v1/tickets/by-code", json={"code": code}).json()["ticket"]["number"] == "A001"
     assert "110105195003070019" not in slip and "居民身份证原件" in slip
     ticket = live.get(f"/api/v1/tickets/{outcome.ticket_id}").json()
     assert ticket["priority"] == "green"

@@ -1,4 +1,5 @@
-"""The counter console (/counter), the evaluator tablet (/rate/N) and the phone page (/t/ID) in Chromium."""
+"""The counter console (/counter), the evaluator tablet (/rate/N, paired from the console) and the phone page
+(/t#code) in Chromium."""
 
 
 import pytest
@@ -81,30 +82,47 @@ def test_a_token_for_another_role_cannot_sign_in(live, page):
     expect(page.locator("#signin-error")).to_contain_text("令牌")
 
 
-def test_the_evaluator_tablet_shows_the_service_just_finished_and_takes_one_rating(live, page, counter_token, shot):
+def test_the_evaluator_tablet_is_paired_from_the_console_and_takes_one_rating_with_reasons(
+        live, page, browser, counter_token, shot):
     ticket = issue(live).json()
-    live.headers("display")
-    page.goto(f"{live.base}/rate/3?token={live.tokens['display']}")
+    console = browser.new_page(viewport={"width": 1366, "height": 768})
+    sign_in(console, live, counter_token)
+    console.click("#pair-evaluator")
+    expect(console.locator("#notices")).to_contain_text("评价器配对码")
+    code = console.locator("#notices .notice").first.text_content().split("：")[1][:6]
+    page.goto(f"{live.base}/rate/3")  # no token in the address
+    expect(page.locator("#pair-prompt")).to_be_visible()
+    page.fill("#pair-code", "000000" if code != "000000" else "111111")
+    page.click("#pair-button")
+    expect(page.locator("#pair-error")).to_contain_text("配对码不正确")
+    page.fill("#pair-code", code)
+    page.click("#pair-button")
     expect(page.locator("#category")).to_have_text("办结后请在此评价")
+    assert "token" not in page.url
     headers = {"Authorization": f"Bearer {counter_token}"}
     for action in ("open", "call-next", "finish"):
         assert live.post(f"/api/v1/windows/3/{action}", headers=headers).ok
     expect(page.locator("#number")).to_have_text(ticket["number"])
+    expect(page.locator("#staff")).to_have_text("服务人员：李静")
     page.set_viewport_size({"width": 800, "height": 1280})
+    expect(page.locator("#message")).to_have_text("")  # no error before anything is chosen
+    page.click("button[data-level='2']")
+    page.click("button[data-level='1']")  # the level can be changed until the rating is sent
+    expect(page.locator("button[data-level='1']")).to_have_class("warn chosen")
+    page.click("button[data-reason='not_told_at_once']")
     page.screenshot(path=shot("rate-tablet.png"))
-    page.click("button[data-level='1']")
-    expect(page.locator("#message")).to_contain_text("原因")
     page.fill("#reason", "材料清单与实际不符")
     page.click("#submit")
     expect(page.locator("#message")).to_have_text("感谢您的评价！")
     (summary,) = live.get("/api/v1/ratings/summary", "admin", params={"by": "staff"}).json()
     assert summary["key"] == "李静" and summary["levels"]["1"] == 1
+    console.close()
 
 
 def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter_token, shot):
     issue(live)
     mine = issue(live).json()
-    page.goto(f"{live.base}/t/{mine['id']}")
+    page.goto(f"{live.base}/t#{mine['phone_code']}")  # the code in the fragment: never sent in an address
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.locator("#status")).to_contain_text("前面还有 1 人")
     expect(page.locator("#issued")).to_have_text("取号时间 09:00")  # the hall's clock, not the phone's zone (UTC here)
@@ -118,5 +136,11 @@ def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter
     page.screenshot(path=shot("phone-ticket-rate.png"))
     page.click("button[data-level='4']")
     expect(page.locator("#message")).to_have_text("感谢您的评价！")
-    again = live.post("/api/v1/ratings", json={"ticket": mine["id"], "level": 5})
+    again = live.post("/api/v1/ratings", json={"code": mine["phone_code"], "level": 5})
     assert again.status_code == 409
+    page.reload()  # a service already rated: no form again
+    expect(page.locator("#status")).to_have_text("这次服务已经评价过，谢谢")
+    expect(page.locator("button[data-level]")).to_have_count(0)
+    page.goto(f"{live.base}/t/{mine['id']}")  # a slip printed before codes: the status, and no form
+    expect(page.locator("#status")).to_have_text("已办结")
+    expect(page.locator("button[data-level]")).to_have_count(0)

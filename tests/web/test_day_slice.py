@@ -43,7 +43,7 @@ def test_a_day_slice_from_kiosk_to_counter_to_board_to_rating(live, clock, brows
     consoles[3].click("button[data-action=call-next]")
     expect(consoles[3].locator("#current")).to_have_text("A002")
     phone = browser.new_page()
-    phone.goto(f"{live.base}/t/{tickets[0]['id']}")
+    phone.goto(f"{live.base}/t#{tickets[0]['phone_code']}")
     expect(phone.locator("#status")).to_have_text("已办结，欢迎评价")
     phone.click("button[data-level='5']")
     expect(phone.locator("#message")).to_have_text("感谢您的评价！")
