@@ -38,7 +38,8 @@ def queue(service: Service, hall: HallDep) -> QueueOut:
     snapshot = service.queue()
     return QueueOut(
         hall=hall.hall.id,
-        categories=[QueueCategoryOut(id=c.id, name=c.name, waiting=c.waiting, estimated_wait_s=c.estimated_wait_s) for c in snapshot.categories],
+        categories=[QueueCategoryOut(id=c.id, name=c.name, waiting=c.waiting, estimated_wait_s=c.estimated_wait_s,
+                                     served_now=c.served_now) for c in snapshot.categories],
         windows=[window_out(hall, view) for view in snapshot.windows],
         last_event_id=snapshot.last_event_id,
     )

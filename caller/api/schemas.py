@@ -62,8 +62,11 @@ class TicketOut(BaseModel):
     priority: str
     status: str
     window: int | None
-    ahead: int | None
-    estimated_wait_s: int | None
+    ahead: int | None = Field(description="while waiting: everyone the calling rule would call first at the "
+                              "windows that serve it, other categories' tickets included")
+    estimated_wait_s: int | None = Field(description="while waiting; null when no open window serves it")
+    served_now: bool | None = Field(default=None, description="while waiting: an open window serves its category "
+                                    "(false: 暂无窗口办理, called once one opens)")
     issued_at: str
     called_at: str | None = None
     recalls: int = 0
@@ -108,7 +111,8 @@ class CategoryOut(BaseModel):
     name: str
     prefix: str
     waiting: int
-    estimated_wait_s: int | None
+    estimated_wait_s: int | None = Field(description="for a ticket taken now; null when no open window serves it")
+    served_now: bool = Field(description="an open window serves it now")
     needs_id_card: bool
     guide: GuideOut
 
@@ -118,6 +122,7 @@ class QueueCategoryOut(BaseModel):
     name: str
     waiting: int
     estimated_wait_s: int | None
+    served_now: bool
 
 
 class QueueOut(BaseModel):
@@ -140,6 +145,7 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
         window=ticket.window,
         ahead=view.ahead,
         estimated_wait_s=view.estimated_wait_s,
+        served_now=view.served_now,
         issued_at=hall.local(ticket.issued_at).isoformat(),  # times are given in the hall's zone
         called_at=hall.local(ticket.called_at).isoformat() if ticket.called_at else None,
         recalls=ticket.recalls,
@@ -180,6 +186,7 @@ def category_out(hall: Hall, view: CategoryView) -> CategoryOut:
         prefix=view.prefix,
         waiting=view.waiting,
         estimated_wait_s=view.estimated_wait_s,
+        served_now=view.served_now,
         needs_id_card=category.needs_id_card,
         guide=GuideOut(**category.guide.model_dump()),
     )

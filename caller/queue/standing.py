@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
 from caller.engine.model import Ticket, TicketStatus, WindowState
-from caller.hall import Hall, WindowKind
+from caller.hall import Hall
 from caller.storage.repository import Repository
 
 MEAN_SERVICE_TTL_S = 30.0  # recent service times are re-read at most this often
@@ -22,6 +22,7 @@ class TicketView:
     ahead: int | None
     estimated_wait_s: int | None
     replayed: bool = False
+    served_now: bool | None = None  # while waiting: whether an open window serves its category
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class CategoryView:
     prefix: str
     waiting: int
     estimated_wait_s: int | None
+    served_now: bool = True  # an open window serves it; if not, no estimate is given (暂无窗口办理)
 
 
 @dataclass(frozen=True)
@@ -45,19 +47,28 @@ class Standing:
         self._means: tuple[dt.date, float, dict[str, float]] | None = None
 
     def ticket(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> TicketView:
-        """A ticket with the people ahead in its category and its estimated wait (while it waits)."""
+        """A ticket while it waits: everyone the calling rule would call before it at the windows that serve it
+        (other categories' tickets at a shared window count), and its estimated wait — none when no open
+        window serves its category."""
         if ticket.status is not TicketStatus.WAITING:
             return TicketView(ticket, None, None)
         ahead = repo.ahead_counts(ticket)
         desks = self._desks(repo, now)
-        return TicketView(ticket, ahead.get(ticket.category, 0), self._estimate(desks, ticket.category, ahead, now))
+        mine = [d for d in desks.open if ticket.category in d.serves]
+        reach = mine or [Desk(s.number, self.hall.serves(s), busy=False) for s in self.hall.windows
+                         if ticket.category in self.hall.serves(s)]
+        competing = frozenset().union(*(d.serves for d in reach)) if reach else frozenset({ticket.category})
+        people = sum(n for category, n in ahead.items() if category in competing)
+        return TicketView(ticket, people, self._estimate(desks, ticket.category, ahead), served_now=bool(mine))
 
     def categories(self, repo: Repository, now: dt.datetime) -> list[CategoryView]:
-        """Every category with its waiting count and the estimated wait of a normal ticket issued now."""
+        """Every category with its waiting count and the estimated wait of a normal ticket issued now (none,
+        and `served_now` false, when no open window serves it)."""
         counts = repo.waiting_counts(self.hall.service_day(now))  # a newcomer queues behind all of them
         desks = self._desks(repo, now)
         return [
-            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(desks, c.id, counts, now))
+            CategoryView(c.id, c.name, c.prefix, counts.get(c.id, 0), self._estimate(desks, c.id, counts),
+                         served_now=any(c.id in d.serves for d in desks.open))
             for c in self.hall.categories
         ]
 
@@ -90,15 +101,8 @@ class Standing:
         self._means = (day, time.monotonic(), mean)
         return mean
 
-    def _scheduled_desks(self, now: dt.datetime) -> list[Desk]:
-        """Windows that normally staff the hall today, for estimates before anyone has logged in."""
-        day = self.hall.service_day(now)
-        return [
-            Desk(spec.number, self.hall.serves(spec), busy=False)
-            for spec in self.hall.windows
-            if spec.kind not in (WindowKind.TIDAL, WindowKind.HELP) and self.hall.window_in_season(spec, day)
-        ]
-
-    def _estimate(self, desks: _Desks, category: str, ahead: dict[str, int], now: dt.datetime) -> int | None:
-        open_desks = desks.open if any(category in d.serves for d in desks.open) else self._scheduled_desks(now)
-        return estimate_wait_seconds(category, ahead, open_desks, desks.mean_service_s)
+    @staticmethod
+    def _estimate(desks: _Desks, category: str, ahead: dict[str, int]) -> int | None:
+        """None when no open window serves the category: a number would mislead (it was 约 1 分钟 before any
+        window had logged in)."""
+        return estimate_wait_seconds(category, ahead, desks.open, desks.mean_service_s)

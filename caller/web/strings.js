@@ -18,6 +18,7 @@ const ZH_CN = {
   pairing_code: "评价器配对码：{code}（10 分钟内有效，仅可使用一次）",
   levels: {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"},
   ticket_title: "我的排队", ticket_waiting: "正在等候，前面还有 {ahead} 人，预计约 {minutes} 分钟",
+  ticket_waiting_no_window: "正在等候，前面还有 {ahead} 人；暂无窗口办理，窗口开放后依次叫号",
   ticket_issued: "取号时间 {time}", ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
   ticket_done: "已办结，欢迎评价", ticket_done_plain: "已办结", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
   statuses: {"no-show": "过号", "cancelled": "取消"},

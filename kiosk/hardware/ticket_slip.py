@@ -36,6 +36,7 @@ class Slip:
     priority_name: str | None = None  # e.g. 预约 / 绿色通道
     notice: str = "请留意叫号；过号请到服务台"
     lines: tuple[str, ...] = field(default=())  # extra lines, e.g. a reprint mark
+    served_now: bool = True  # false: no open window serves it yet, so no wait is printed
 
 
 def width_of(text: str) -> int:
@@ -97,7 +98,9 @@ def render(slip: Slip, paper_mm: int = 80) -> bytes:
     _line(p, f"取号时间：{slip.issued_at:%Y-%m-%d %H:%M}")
     if slip.ahead is not None:
         _line(p, f"前面还有：{slip.ahead} 人")
-    if slip.estimated_wait_min is not None:
+    if not slip.served_now:
+        _line(p, "预计等待：暂无窗口办理，窗口开放后依次叫号")
+    elif slip.estimated_wait_min is not None:
         _line(p, f"预计等待：约 {slip.estimated_wait_min} 分钟")
     if slip.masked_name:
         _line(p, f"办事人：{slip.masked_name}")
