@@ -96,6 +96,9 @@ class QueueRules(_Strict):
     # take this many minutes more (0 = off)
     oldest_first_after_minutes: float = Field(default=12, ge=0, le=240)
     exclusive_bonus_minutes: float = Field(default=2, ge=0, le=60)
+    # a citizen identified by ID number holds at most one live ticket per category; a second is refused with
+    # the first one's number (it stops a card left on the reader, or a second tap, from taking more)
+    one_live_ticket_per_id: bool = True
 
 
 class AppointmentRules(_Strict):

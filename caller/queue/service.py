@@ -27,6 +27,7 @@ from caller.engine.policy import (
 from caller.hall import Hall, WindowSpec
 from caller.queue.clock import SteadyClock
 from caller.queue.housekeeping import Housekeeping
+from caller.queue.signing import HallSigner
 from caller.queue.standing import CategoryView, Standing, TicketView
 from caller.queue.transactions import Conflict, Transactions
 from caller.storage.database import Database
@@ -114,6 +115,7 @@ class QueueService:
             outage,
         )
         self.housekeeping = Housekeeping(hall, self.tx, self.standing)
+        self.id_keys = HallSigner(self.tx, hall.hall.id, "id-key", salt="onewindow-id")
         self.tx.day_started = lambda day: self.housekeeping.close_past_days()
 
     def window_spec(self, number: int) -> WindowSpec:
@@ -148,6 +150,7 @@ class QueueService:
         personal = Personal(
             mask_name(request.name) if request.name else None,
             mask_id_number(request.id_number) if request.id_number else None,
+            self.id_keys.digest(request.id_number) if request.id_number else None,
         )
         fingerprint = hashlib.sha256(
             json.dumps([category.id, priority.value, personal.name_masked, personal.id_masked, request.source]).encode()
@@ -173,6 +176,14 @@ class QueueService:
                     "tickets are not issued now",
                 )
             day = self.hall.service_day(now)
+            if personal.id_key and self.hall.queue.one_live_ticket_per_id:
+                earlier = repo.live_ticket_of(day, category.id, personal.id_key)
+                if earlier is not None:
+                    raise QueueError(
+                        "already_queued",
+                        f"您已取过{category.name}的号 {earlier.number}，请留意叫号，无需重复取号 / "
+                        f"this ID already holds {earlier.number} for this matter",
+                    )
             seq = repo.next_number(day, category.prefix)
             ticket, events = model.issue(
                 secrets.token_urlsafe(9), format_number(category.prefix, seq), category.id, priority, day, now

@@ -57,6 +57,7 @@ class Personal:
 
     name_masked: str | None = None
     id_masked: str | None = None
+    id_key: str | None = None  # the ID number as a keyed digest: which tickets are one citizen's
 
 
 def _ticket(row: Row) -> Ticket:
@@ -154,6 +155,19 @@ class Repository:
             )
             .returning(t.tickets.c.pk)
         ).scalar_one()
+        if personal.id_key:
+            self.conn.execute(insert(t.ticket_id_keys).values(ticket_pk=ticket.pk, id_key=personal.id_key))
+
+    def live_ticket_of(self, day: dt.date, category: str, id_key: str) -> Ticket | None:
+        """The citizen's ticket of this category still waiting, called or being served today, if any."""
+        c, k = t.tickets.c, t.ticket_id_keys.c
+        row = self.conn.execute(
+            select(t.tickets).join(t.ticket_id_keys, k.ticket_pk == c.pk)
+            .where(k.id_key == id_key, c.hall == self.hall, c.service_day == day, c.category == category,
+                   c.status.in_([s.value for s in LIVE_STATUSES]))
+            .order_by(c.pk).limit(1)
+        ).first()
+        return _ticket(row) if row else None
 
     def ticket(self, public_id: str, *, for_update: bool = False) -> Ticket | None:
         query = select(t.tickets).where(t.tickets.c.hall == self.hall, t.tickets.c.public_id == public_id)

@@ -84,6 +84,15 @@ tickets = Table(
     Index("ix_tickets_age", "hall", "service_day", "status", "category", "queued_at"),
 )
 
+# a keyed digest of a ticket's ID number (HMAC under the hall's secret), never the number itself: it tells that
+# two tickets are one citizen's (one live ticket per ID and category) and nothing else
+ticket_id_keys = Table(
+    "ticket_id_keys",
+    metadata,
+    Column("ticket_pk", BigId, ForeignKey("tickets.pk"), primary_key=True),
+    Column("id_key", String(32), nullable=False, index=True),
+)
+
 number_counters = Table(
     "number_counters",
     metadata,
@@ -164,6 +173,8 @@ appointments = Table(
     Column("checked_in_at", UtcDateTime),
     Column("ticket_id", String(24)),
     Column("source", String(32)),
+    Column("id_key", String(32)),  # the booker's ID number as a keyed digest (see tickets.id_key)
+    Column("id_masked", String(24)),
     UniqueConstraint("hall", "category", "slot_start", "seat", name="uq_appointments_seat"),
 )
 
