@@ -22,7 +22,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from kiosk.kivy_setup import register_cjk_font
 from kiosk.client import CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReadError, ReadFailure
-from kiosk.journey import HomeView, Journey, Mode, TicketOutcome
+from kiosk.journey import CardLeftOn, HomeView, Journey, Mode, TicketOutcome
 from kiosk.screens.check_in_screen import CheckInScreen
 from kiosk.screens.done_screen import DoneScreen
 from kiosk.screens.guide_screen import GuideScreen
@@ -43,6 +43,8 @@ SCREENS = {
     "categories": CategoriesScreen, "slots": SlotsScreen, "booked": BookedScreen,
 }
 LARGE_TYPE = 1.3
+CARD_REMINDER_S = 6  # after a ticket, 请取回身份证 is said again this often while the card lies on the reader
+CARD_REMINDER_MAX_S = 120  # and the done screen waits this long at most for the card to be taken
 
 
 class KioskApp(App):
@@ -167,6 +169,7 @@ class KioskApp(App):
     def take_number(self, category: str) -> None:
         choice = self.journey.categories.get(category)
         if choice and choice.needs_id_card and self.journey.devices.card_reader is not None:
+            self.journey.ask_for_card()  # a card already lying there is not this citizen's until lifted
             self.go("id_card", category=category)
             self.journey.say("say_put_card")
             self._poll_card(category)
@@ -176,16 +179,24 @@ class KioskApp(App):
     def _poll_card(self, category: str) -> None:
         def read() -> Any:
             try:
-                return self.journey.read_card()
-            except CardReadError as exc:
+                return self.journey.poll_card()
+            except (CardReadError, CardLeftOn) as exc:
                 return exc
 
         def got(result: Any) -> None:
             if self.manager.current != "id_card":
                 return
+            screen = self.manager.current_screen
+            if isinstance(result, CardLeftOn):
+                if screen.status.text != t("card_left_on", name=result.masked_name):
+                    screen.status.text = t("card_left_on", name=result.masked_name)
+                    self.journey.say("say_card_left_on")
+                Clock.schedule_once(lambda _dt: self.manager.current == "id_card" and self._poll_card(category), 0.4)
+                return
             if isinstance(result, CardReadError):
+                if result.failure is ReadFailure.NO_CARD and screen.status.text != t("card_failed"):
+                    screen.status.text = t("waiting_card")
                 if result.failure in (ReadFailure.READ_FAILED, ReadFailure.BAD_DATA, ReadFailure.DISCONNECTED):
-                    screen = self.manager.current_screen
                     screen.status.text = t("card_failed")
                 Clock.schedule_once(lambda _dt: self.manager.current == "id_card" and self._poll_card(category), 0.4)
                 return
@@ -205,8 +216,11 @@ class KioskApp(App):
 
         def done(outcome: TicketOutcome) -> None:
             self._pending = None
-            self.go("done", outcome=outcome)
-            self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
+            self.go("done", outcome=outcome, card_used=pending["card"] is not None)
+            if pending["card"] is not None:
+                self._remind_card(time.monotonic())
+            else:
+                self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, Refused):
@@ -230,6 +244,29 @@ class KioskApp(App):
                                              key=pending["key"]),
             done, failed,
         )
+
+    def _remind_card(self, since: float, said_at: float = 0.0) -> None:
+        """After a ticket taken with the card: 请取回身份证 on the screen and by voice until the card is lifted;
+        only then does the screen go home by itself (at the latest after CARD_REMINDER_MAX_S)."""
+        current = self.journey_id
+
+        def seen(left: bool) -> None:
+            if self.manager.current != "done":
+                return
+            screen = self.manager.current_screen
+            elapsed = time.monotonic() - since
+            if left and elapsed < CARD_REMINDER_MAX_S:
+                spoken = said_at
+                if time.monotonic() - said_at >= CARD_REMINDER_S:
+                    self.journey.say("say_take_card")
+                    spoken = time.monotonic()
+                Clock.schedule_once(lambda _dt: current == self.journey_id and self._remind_card(since, spoken), 0.5)
+                return
+            screen.card_taken()
+            self._return_home = Clock.schedule_once(lambda _dt: self.go_home(),
+                                                    max(3.0, self.done_return_s - elapsed))
+
+        self._work(self.journey.card_left, seen, lambda exc: seen(False))
 
     def start_check_in(self) -> None:
         self.start_scan("check_in")

@@ -13,7 +13,7 @@ from enum import StrEnum
 from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_name
 from kiosk.caller_clock import CallerClock
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
-from kiosk.hardware.card_reader import CardReader
+from kiosk.hardware.card_reader import CardReader, CardReadError, ReadFailure
 from kiosk.hardware.printer import Printer, PrintError
 from kiosk.hardware.sam_protocol import IdentityCard
 from kiosk.hardware.speech import Speaker, spoken_number
@@ -46,6 +46,7 @@ class CategoryChoice:
     estimated_wait_s: int | None
     needs_id_card: bool
     guide: dict
+    served_now: bool = True  # an open window serves it; if not, the kiosk says so instead of a wait
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class TicketOutcome:
     printed: bool
     message: str  # what the screen says under the number
     green: bool = False
+    served_now: bool = True  # false: no open window serves it yet (the screen and slip say so, no wait)
+
+
+class CardLeftOn(Exception):
+    """A card already lay on the reader when this journey asked for one: someone else's, left behind, or the
+    citizen's own from before. It counts only once lifted and placed again."""
+
+    def __init__(self, card: IdentityCard):
+        super().__init__("a card was left on the reader")
+        self.masked_name = mask_name(card.name)
 
 
 def wait_minutes(seconds: int | None) -> int | None:
@@ -86,6 +97,7 @@ class Journey:
         self.clock = clock or CallerClock()  # the caller's time in the hall's zone, told by GET /api/v1/hall
         self.hall: dict = {}
         self.categories: dict[str, CategoryChoice] = {}
+        self._reader_emptied = False  # seen empty since this journey asked for a card
 
     # ---- home
     def home(self) -> HomeView:
@@ -96,7 +108,7 @@ class Journey:
             self.clock.tell(self.hall["now"], round_trip_started=sent)
             self.categories = {
                 c["id"]: CategoryChoice(c["id"], c["name"], c["waiting"], c["estimated_wait_s"], c["needs_id_card"],
-                                        c["guide"])
+                                        c["guide"], c.get("served_now", True))
                 for c in self.client.categories()
             }
         except (CallerUnavailable, Refused) as exc:
@@ -120,11 +132,36 @@ class Journey:
         return t("printer_fault", fault=t(f"fault_{status.fault.value}")) if status.fault else ""
 
     # ---- the ID card
+    def ask_for_card(self) -> None:
+        """A journey starts asking for a card: a card lying on the reader now counts only once it was lifted."""
+        self._reader_emptied = False
+
+    def poll_card(self) -> IdentityCard:
+        """One attempt at the card placed in this journey. Raises CardLeftOn for a card that was there before the
+        reader was seen empty, and CardReadError as read_card does."""
+        try:
+            card = self.read_card()
+        except CardReadError as exc:
+            if exc.failure is ReadFailure.NO_CARD:
+                self._reader_emptied = True
+            raise
+        if not self._reader_emptied:
+            raise CardLeftOn(card)
+        return card
+
+    def card_left(self) -> bool:
+        """Whether a card still lies on the reader (after a ticket: remind the citizen to take it)."""
+        reader = self.devices.card_reader
+        if reader is None:
+            return False
+        try:
+            return reader.card_present()
+        except CardReadError:
+            return False
+
     def read_card(self) -> IdentityCard:
         """One attempt; raises kiosk.hardware.card_reader.CardReadError (no card yet, failed, no reader)."""
         if self.devices.card_reader is None:
-            from kiosk.hardware.card_reader import CardReadError, ReadFailure
-
             raise CardReadError(ReadFailure.DISCONNECTED, "no card reader configured")
         return self.devices.card_reader.read_card()
 
@@ -175,7 +212,8 @@ class Journey:
         if green_age:
             message = t("green_channel", age=green_age) + "\n" + message
         return TicketOutcome(ticket["number"], ticket["id"], ticket.get("category_name", ticket["category"]),
-                             ticket.get("ahead"), minutes, printed, message, green=bool(green_age))
+                             ticket.get("ahead"), minutes, printed, message, green=bool(green_age),
+                             served_now=ticket.get("served_now") is not False)
 
     def _print(self, ticket: dict, choice: CategoryChoice | None, card: IdentityCard | None, minutes: int | None) -> bool:
         printer = self.devices.printer
@@ -195,6 +233,7 @@ class Journey:
             status_url=f"{self.public_url}/t#{ticket['phone_code']}",
             masked_name=mask_name(card.name) if card else None,
             priority_name=priority_names.get(ticket.get("priority", "")),
+            served_now=ticket.get("served_now") is not False,
         )
         try:
             printer.print_slip(render(slip, self.paper_mm))

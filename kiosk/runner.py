@@ -35,8 +35,7 @@ def open_devices(settings: KioskSettings) -> tuple[Devices, Simulators]:
     if reader_url is None and settings.simulated:
         from kiosk.hardware.simulated_card_reader import SimulatedCardReader
 
-        reader = SimulatedCardReader()
-        reader.insert()  # the demo card lies on the reader
+        reader = SimulatedCardReader(demo_hand=True)  # a simulated citizen places and takes back the demo card
         simulators.running.append(reader)
         reader_url = reader.path
     camera_url = settings.camera

@@ -96,6 +96,11 @@ class CardReader:
             raise CardReadError(ReadFailure.DISCONNECTED, str(exc)) from None
         raise CardReadError(ReadFailure.TIMEOUT, f"no answer to {command.hex()} in {self.timeout_s:.1f} s")
 
+    def card_present(self) -> bool:
+        """Whether a card lies on the reader (find only: nothing is read)."""
+        status, _ = self.transact(FIND_CARD)
+        return status in (Status.CARD_FOUND, Status.OK)
+
     def read_card(self) -> IdentityCard:
         status, _ = self.transact(FIND_CARD)
         if status == Status.NO_CARD:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import select
 import threading
+import time
 import tty
 
 from kiosk.hardware.sam_protocol import (
@@ -28,7 +29,10 @@ DEMO_CARD = dict(name="张三", sex="男", birth=dt.date(1950, 3, 7), id_number=
 
 
 class SimulatedCardReader:
-    def __init__(self) -> None:
+    """`demo_hand`: a simulated citizen places the demo card while the kiosk waits for one (after it found the
+    reader empty a few times) and takes it away a few seconds after it was read — for `./dev hall`."""
+
+    def __init__(self, *, demo_hand: bool = False) -> None:
         self.master, slave = os.openpty()
         tty.setraw(self.master)
         tty.setraw(slave)
@@ -38,6 +42,9 @@ class SimulatedCardReader:
         self.noise_before = b""  # sent before every answer (a torn frame, garbage)
         self.silent = False  # no answers at all (a hung reader)
         self.requests: list[bytes] = []
+        self.demo_hand = demo_hand
+        self._empty_finds = 0
+        self._read_at: float | None = None
         self._parser = FrameParser()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, name="simulated-card-reader", daemon=True)
@@ -45,6 +52,9 @@ class SimulatedCardReader:
 
     def insert(self, **card: object) -> None:
         self.card = encode_base_info(**{**DEMO_CARD, **card})
+
+    def remove(self) -> None:
+        self.card = None
 
     def _serve(self) -> None:
         while not self._stop.is_set():
@@ -62,6 +72,8 @@ class SimulatedCardReader:
                     os.write(self.master, self.noise_before + reply)
 
     def _reply(self, command: bytes) -> bytes | None:
+        if self.demo_hand:
+            self._move_demo_card(command)
         if command == FIND_CARD:
             return answer(Status.CARD_FOUND, bytes(4)) if self.card else answer(Status.NO_CARD)
         if command == SELECT_CARD:
@@ -69,6 +81,18 @@ class SimulatedCardReader:
         if command == READ_BASE_INFO:
             return answer(Status.OK, self.card) if self.card else answer(Status.READ_FAILED)
         return answer(Status.UNKNOWN_COMMAND)
+
+    def _move_demo_card(self, command: bytes) -> None:
+        if command == READ_BASE_INFO and self.card:
+            self._read_at = time.monotonic()
+        elif command == FIND_CARD and self.card is None:
+            self._empty_finds += 1
+            if self._empty_finds >= 4:  # the kiosk has asked for a card for a while: the citizen places it
+                self.insert()
+                self._empty_finds = 0
+        elif command == FIND_CARD and self._read_at is not None and time.monotonic() - self._read_at > 4:
+            self.remove()  # the citizen takes the card back
+            self._read_at = None
 
     def close(self) -> None:
         self._stop.set()

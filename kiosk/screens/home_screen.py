@@ -20,7 +20,9 @@ class HomeScreen(KioskScreen):
         for choice in view.categories if view else []:
             lines = [choice.name, t("waiting", count=choice.waiting)]
             minutes = wait_minutes(choice.estimated_wait_s)
-            if minutes is not None and choice.waiting:
+            if not choice.served_now:
+                lines.append(t("no_window_now"))  # not a small number: nobody serves it yet
+            elif minutes is not None and choice.waiting:
                 lines.append(t("wait_about", minutes=minutes))
             grid.add_widget(BigButton("\n".join(lines), f"category:{choice.id}",
                                       lambda c=choice: self.app.choose_category(c.id), size=40))

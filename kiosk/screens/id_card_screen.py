@@ -11,7 +11,7 @@ class IdCardScreen(KioskScreen):
     def build(self, category: str, failed: bool = False, **data) -> None:  # noqa: ANN003
         self.category = category
         self.page.add_widget(Text(t("put_id_card"), size=60, bold=True))
-        self.status = Text(t("card_failed") if failed else t("reading_card"), size=36, color=(0.5, 0.1, 0.1, 1) if failed else (0.2, 0.2, 0.2, 1))
+        self.status = Text(t("card_failed") if failed else t("waiting_card"), size=36, color=(0.5, 0.1, 0.1, 1) if failed else (0.2, 0.2, 0.2, 1))
         self.page.add_widget(self.status)
         buttons = [BigButton(t("back"), "back", self.app.go_home, color=GREY, size=40),
                    BigButton(t("type_id"), "type_id", lambda: self.app.go("typed_id", category=category), size=40)]

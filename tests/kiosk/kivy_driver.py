@@ -4,7 +4,8 @@ process-wide singleton), and takes screenshots. Used by the UI tests and by `too
     python -m tests.kiosk.kivy_driver SETTINGS_JSON SCRIPT_JSON RESULT_JSON
 
 Script steps: {"wait": screen} · {"tap": tag} · {"shot": path} · {"large": true} · {"sleep": s}
-· {"expect_text": text} (somewhere on the current screen). The result: the screens seen, the shots
+· {"expect_text": text} (somewhere on the current screen) · {"signal": name} (writes SIGNALS/name, for a test
+thread that acts on a simulated device at that point, e.g. lifts a card off the reader). The result: the screens seen, the shots
 written, and the first failure.
 """
 
@@ -87,6 +88,10 @@ def main() -> int:
             if written and Path(written) != final:
                 Path(written).replace(final)  # Kivy appends a counter to the name
             result["shots"].append(str(final))
+        elif "signal" in action:
+            folder = Path(result_json).parent / "signals"
+            folder.mkdir(exist_ok=True)
+            (folder / action["signal"]).touch()
         elif "large" in action:
             app.toggle_large_type()
         elif "sleep" in action:

@@ -142,3 +142,39 @@ def test_the_device_self_test_says_plainly_what_works_and_what_does_not():
                          timeout=120)
     assert bad.returncode == 1 and "FAIL printer" in bad.stdout and "FAIL card reader" in bad.stdout
     assert "Traceback" not in bad.stdout + bad.stderr
+
+
+def test_a_card_left_on_the_reader_counts_only_once_lifted_and_placed_again(rig):
+    from kiosk.hardware.card_reader import CardReadError, ReadFailure
+    from kiosk.journey import CardLeftOn
+
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    reader.insert(name="李四", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
+    journey.ask_for_card()
+    journey.take_number("shebao", card=journey.read_card())  # citizen 1 takes A001 and leaves the card
+    assert journey.card_left()
+    journey.ask_for_card()  # citizen 2 picks 医保: the card on the reader is not theirs
+    for _ in range(2):
+        with pytest.raises(CardLeftOn) as left:
+            journey.poll_card()
+    assert left.value.masked_name == "李*" and "李四" not in str(left.value)
+    reader.remove()  # lifted ...
+    assert not journey.card_left()
+    with pytest.raises(CardReadError) as empty:
+        journey.poll_card()
+    assert empty.value.failure is ReadFailure.NO_CARD
+    reader.insert(name="王五", birth=dt.date(1990, 1, 1), id_number="110105199001010010")  # ... and placed again
+    card = journey.poll_card()
+    assert card.name == "王五" and journey.take_number("yibao", card=card).number == "B001"
+
+
+def test_the_same_card_cannot_take_a_second_number_for_the_same_matter(rig):
+    journey, reader, printer, speaker, live = rig
+    journey.home()
+    reader.insert(name="李四", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
+    first = journey.take_number("shebao", card=journey.read_card())
+    with pytest.raises(Refused) as again:
+        journey.take_number("shebao", card=journey.read_card())
+    assert again.value.code == "already_queued" and first.number in again.value.chinese
+    assert sum(c["waiting"] for c in live.get("/api/v1/categories").json()) == 1

@@ -2,6 +2,8 @@
 simulated devices at their connections (pty card reader, loopback printer, WAV speech)."""
 
 import datetime as dt
+import threading
+import time
 import wave
 
 import pytest
@@ -13,6 +15,32 @@ from tests.kiosk.escpos_reader import read
 from tests.kiosk.kiosk_ui import run_kiosk_script
 
 
+class Hand:
+    """A citizen's hand at the simulated reader, moved when the kiosk's script signals that its screen shows a
+    step (tests/kiosk/kivy_driver.py writes SIGNALS/name)."""
+
+    def __init__(self, reader: SimulatedCardReader, signals, moves: list):  # noqa: ANN001
+        self.reader, self.signals, self.moves = reader, signals, moves
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _finds(self) -> int:
+        return sum(1 for r in list(self.reader.requests) if r[:2] == b"\x20\x01")
+
+    def _run(self) -> None:
+        deadline = time.monotonic() + 90
+        for signal, card in self.moves:
+            while not (self.signals / signal).exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if card is None:
+                self.reader.remove()
+                continue
+            seen = self._finds()
+            while self._finds() < seen + 2 and time.monotonic() < deadline:  # the kiosk found the reader empty
+                time.sleep(0.05)
+            self.reader.insert(**card)
+
+
 @pytest.fixture
 def caller(live_sqlite):
     live_sqlite.headers("kiosk")
@@ -22,18 +50,21 @@ def caller(live_sqlite):
 @pytest.mark.clock
 def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_slip(caller, tmp_path):
     reader, printer = SimulatedCardReader(), SimulatedPrinter()
-    reader.insert(name="李秀英", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
+    hand = Hand(reader, tmp_path / "ui" / "signals",
+                [("asked", dict(name="李秀英", birth=dt.date(1980, 5, 2), id_number="110105198005020027"))])
     try:
         outcome = run_kiosk_script(
             {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url,
              "card_reader": reader.path, "speech": f"wav://{tmp_path / 'speech'}", "paper_mm": 58},
             [{"wait": "home"}, {"expect_text": "社保"}, {"expect_text": "09:00"}, {"tap": "category:shebao"},
-             {"wait": "guide"}, {"expect_text": "居民身份证原件"}, {"tap": "take_number"}, {"wait": "done"},
+             {"wait": "guide"}, {"expect_text": "居民身份证原件"}, {"tap": "take_number"}, {"wait": "id_card"},
+             {"expect_text": "等待放置身份证"}, {"signal": "asked"}, {"wait": "done"},
              {"expect_text": "A001"}, {"shot": str(tmp_path / "done.png")}, {"tap": "home"}, {"wait": "home"}],
             tmp_path / "ui",
             wall_clock=MONDAY_9AM + dt.timedelta(days=2, hours=5),  # the kiosk's own clock is off; it shows the caller's
         )
     finally:
+        hand.thread.join(timeout=5)
         reader.close()
         printer.close()
     assert outcome["error"] is None, outcome
@@ -128,3 +159,33 @@ def test_an_appointment_qr_held_to_the_camera_is_checked_in_by_touch(caller, tmp
     assert outcome["error"] is None, outcome
     status = caller.get(f"/api/v1/appointments/{booked['code']}").json()
     assert status["status"] == "checked-in"
+
+
+def test_a_card_left_on_the_reader_is_not_the_next_citizens_and_the_kiosk_asks_for_it_to_be_taken(caller, tmp_path):
+    """Citizen 1 left 李四's card on the reader. Citizen 2 is told so, lifts it, places their own, takes a number,
+    and is reminded to take the card back until they do."""
+    reader, printer = SimulatedCardReader(), SimulatedPrinter()
+    reader.insert(name="李四", birth=dt.date(1980, 5, 2), id_number="110105198005020027")
+    hand = Hand(reader, tmp_path / "ui" / "signals",
+                [("left-on", None), ("left-on", dict(name="王五", birth=dt.date(1990, 1, 1),
+                                                     id_number="110105199001010010")), ("reminded", None)])
+    try:
+        outcome = run_kiosk_script(
+            {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url,
+             "card_reader": reader.path, "speech": f"wav://{tmp_path / 'speech'}", "paper_mm": 58,
+             "done_return_s": 4},
+            [{"wait": "home"}, {"tap": "category:shebao"}, {"wait": "guide"}, {"tap": "take_number"},
+             {"wait": "id_card"}, {"expect_text": "读卡区上已有一张身份证（李*）"}, {"signal": "left-on"},
+             {"wait": "done"}, {"expect_text": "A001"}, {"expect_text": "请取回身份证"}, {"sleep": 8},
+             {"expect_text": "请取回身份证"},  # still there after the screen's usual 4 s: it waits for the card
+             {"signal": "reminded"}, {"expect_text": "身份证已取回"}, {"wait": "home"}],
+            tmp_path / "ui",
+        )
+    finally:
+        hand.thread.join(timeout=5)
+        reader.close()
+        printer.close()
+    assert outcome["error"] is None, outcome
+    slip = read(bytes(printer.printed)).text
+    assert "办事人：王*" in slip and "李" not in slip
+    assert sum(c["waiting"] for c in caller.get("/api/v1/categories").json()) == 1
