@@ -10,6 +10,7 @@ from enum import StrEnum
 from itsdangerous import BadSignature
 from sqlalchemy import func, insert, select, update
 
+from caller.engine.identity import is_mobile_number, is_valid_id_number, mask_id_number, mask_phone
 from caller.engine.model import NotFound, QueueError
 from caller.hall import AppointmentRules, Hall
 from caller.queue.service import Invalid, IssueRequest, QueueService
@@ -45,6 +46,20 @@ class Slot:
 
 class BadCode(QueueError):
     status = 400
+
+
+class TooMany(QueueError):
+    status = 429
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who books: real-name, by ID number or mobile number (stored masked and as a keyed digest only), and the
+    token that sent it."""
+
+    id_number: str | None = None
+    phone: str | None = None
+    token_id: int | None = None
 
 
 def check_in_refusal(appointment: Appointment, now: dt.datetime, rules: AppointmentRules, hall: Hall,
@@ -126,9 +141,25 @@ class AppointmentBook:
 
         return self.tx.read(work)
 
-    def book(self, category: str, slot_start: dt.datetime, source: str | None = None) -> Appointment:
+    def _who(self, booker: Booker) -> tuple[str, str]:
+        """The booker's keyed digest and masked number; refuses a booking without a valid real name."""
+        today = self.hall.service_day(self.tx.clock())
+        if booker.id_number:
+            if not is_valid_id_number(booker.id_number, today):
+                raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
+            value = booker.id_number.upper()
+            return self.service.id_keys.digest(value), mask_id_number(value)
+        if booker.phone:
+            if not is_mobile_number(booker.phone):
+                raise Invalid("invalid_phone", "手机号码有误，请核对 / the mobile number is not valid")
+            return self.service.id_keys.digest(f"tel:{booker.phone}"), mask_phone(booker.phone)
+        raise Invalid("real_name_required", "预约须实名：请读取身份证或填写手机号 / booking needs an ID or mobile number")
+
+    def book(self, category: str, slot_start: dt.datetime, source: str | None = None,
+             booker: Booker = Booker()) -> Appointment:
         self._category(category)
         rules = self.hall.appointments
+        id_key, id_masked = self._who(booker)
         if slot_start.tzinfo is None:
             raise Invalid("invalid_slot", "时段须带时区 / the slot time needs a time zone")
         try:
@@ -145,6 +176,7 @@ class AppointmentBook:
                 raise QueueError("slot_past", "该时段已过 / the slot is over")
             if (day - self.hall.service_day(now)).days > rules.days_ahead:
                 raise QueueError("too_far_ahead", f"只能预约 {rules.days_ahead} 天内的时段 / too far ahead")
+            self._within_limits(repo, now, category, id_key, booker.token_id)
             taken = set(
                 repo.conn.execute(
                     select(c.seat).where(c.hall == self.hall.hall.id, c.category == category, c.slot_start == slot[0])
@@ -161,11 +193,53 @@ class AppointmentBook:
                 insert(t.appointments).values(
                     hall=self.hall.hall.id, public_id=appointment.id, category=category, slot_start=slot[0],
                     slot_end=slot[1], seat=seat, status=appointment.status.value, booked_at=now, source=source,
+                    id_key=id_key, id_masked=id_masked, booked_by=booker.token_id,
                 )
             )
             return appointment
 
         return self.tx.write(work)
+
+    def _within_limits(self, repo, now: dt.datetime, category: str, id_key: str, token_id: int | None) -> None:  # noqa: ANN001
+        """One booking per matter and `per_citizen` in all not yet used; `per_source_per_hour` per token."""
+        rules, c = self.hall.appointments, t.appointments.c
+        mine = repo.conn.execute(
+            select(c.category, c.slot_start).where(c.hall == self.hall.hall.id, c.id_key == id_key,
+                                                   c.status == AppointmentStatus.BOOKED.value, c.slot_end > now)
+        ).all()
+        same = next((start for booked, start in mine if booked == category), None)
+        if same is not None:
+            raise QueueError("already_booked", f"您已预约此事项（{self.hall.local(same):%m月%d日 %H:%M}），如需改约请先取消 / "
+                             "this citizen already holds a booking for this matter")
+        if len(mine) >= rules.per_citizen:
+            raise QueueError("booking_limit", f"每人最多同时持有 {rules.per_citizen} 个预约，请先办理或取消 / "
+                             f"at most {rules.per_citizen} open bookings per citizen")
+        if token_id is not None:
+            recent = repo.conn.execute(
+                select(func.count()).select_from(t.appointments)
+                .where(c.hall == self.hall.hall.id, c.booked_by == token_id, c.booked_at > now - dt.timedelta(hours=1))
+            ).scalar_one()
+            if recent >= rules.per_source_per_hour:
+                raise TooMany("too_many_bookings", "预约过于频繁，请稍后再试 / too many bookings from this device")
+
+    def cancel(self, code: str) -> Appointment:
+        """取消预约 by its code (the code is the secret): the seat is free again at once. Only a booking not yet
+        checked in can be cancelled; cancelling twice answers the cancelled booking."""
+        appointment = self._read(self._id_of(code))
+        if appointment.status is AppointmentStatus.CHECKED_IN:
+            raise QueueError("appointment_used", "此预约已签到，无法取消 / already checked in")
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            # the seat number is released (a cancelled booking keeps no seat), so the unique seat stays exact
+            repo.conn.execute(
+                update(t.appointments)
+                .where(c.hall == self.hall.hall.id, c.public_id == appointment.id, c.status == AppointmentStatus.BOOKED.value)
+                .values(status=AppointmentStatus.CANCELLED.value, seat=-c.pk)
+            )
+
+        self.tx.write(work)
+        return self._read(appointment.id)
 
     def _category(self, category: str) -> None:
         if self.hall.category(category) is None:
@@ -199,8 +273,11 @@ class AppointmentBook:
         refusal = check_in_refusal(appointment, self.service.tx.clock(), self.hall.appointments, self.hall, number)
         if refusal is not None:
             raise refusal
+        # the booking's own window (early_minutes before the slot to late_minutes after it) may reach outside
+        # the hall's issuing hours: a booked citizen who is on time gets a ticket then too
         view = self.service.issue(
-            IssueRequest(appointment.category, "appointment", source="appointment"), f"appointment:{appointment.id}"
+            IssueRequest(appointment.category, "appointment", source="appointment"), f"appointment:{appointment.id}",
+            booked=True,
         )
         c = t.appointments.c
 

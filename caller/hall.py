@@ -109,6 +109,10 @@ class AppointmentRules(_Strict):
     early_minutes: int = Field(default=30, ge=0, le=240)  # check-in opens this long before the slot
     late_minutes: int = Field(default=15, ge=0, le=240)  # and closes this long after the slot ends
     days_ahead: int = Field(default=7, ge=0, le=60)  # how far ahead a slot may be booked
+    # booking is real-name (an ID number or a mobile number): a citizen holds at most this many bookings not yet
+    # used, one per matter; a device or integrator token books at most this many an hour (slot snatching)
+    per_citizen: int = Field(default=2, ge=1, le=20)
+    per_source_per_hour: int = Field(default=60, ge=1, le=10000)
 
 
 class TidalConfig(_Strict):

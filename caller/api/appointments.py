@@ -11,12 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from caller.api.deps import HallDep, require
 from caller.api.schemas import FreeText, Problem, Text, TicketOut, ticket_out
 from caller.api.tickets import with_phone_code
-from caller.appointments import Appointment, AppointmentBook
-from caller.auth import Role
+from caller.appointments import Appointment, AppointmentBook, Booker
+from caller.auth import Principal, Role
 from caller.hall import Hall
 
 router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
-ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422)}
+ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
 def get_book(request: Request) -> AppointmentBook:
@@ -37,6 +37,10 @@ class BookBody(BaseModel):
     category: Text = Field(min_length=1, max_length=32)
     slot_start: dt.datetime = Field(description="the slot's start with its time zone, as /slots lists it")
     source: FreeText | None = Field(default=None, max_length=32)
+    id_number: Text | None = Field(default=None, min_length=18, max_length=18,
+                                   description="real-name booking: the citizen's ID number (stored masked only)")
+    phone: Text | None = Field(default=None, min_length=11, max_length=11,
+                               description="or a mainland mobile number (stored masked only)")
 
 
 class CodeBody(BaseModel):
@@ -83,10 +87,20 @@ def appointment_slots(book: Book, hall: HallDep, category: str = Query(max_lengt
     ]
 
 
-@router.post("", status_code=201, response_model=AppointmentOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
-def book_appointment(body: BookBody, book: Book, hall: HallDep) -> AppointmentOut:
-    """Book a seat in a slot; the answer's `code` goes into the QR code printed or shown to the citizen."""
-    return appointment_out(hall, book, book.book(body.category, body.slot_start, body.source))
+@router.post("", status_code=201, response_model=AppointmentOut, responses=ERRORS)
+def book_appointment(body: BookBody, book: Book, hall: HallDep,
+                     who: Annotated[Principal, Depends(require(Role.KIOSK))]) -> AppointmentOut:
+    """Book a seat in a slot, real-name (an ID number or a mobile number): one booking per matter and
+    `per_citizen` not yet used per citizen, `per_source_per_hour` per token (429 past it). The answer's `code`
+    goes into the QR code printed or shown to the citizen."""
+    booker = Booker(body.id_number, body.phone, who.token_id)
+    return appointment_out(hall, book, book.book(body.category, body.slot_start, body.source, booker))
+
+
+@router.post("/cancel", response_model=AppointmentOut, responses=ERRORS)
+def cancel_appointment(body: CodeBody, book: Book, hall: HallDep) -> AppointmentOut:
+    """取消预约 by its code (the code is the secret, as for its status): the seat is free again at once."""
+    return appointment_out(hall, book, book.cancel(body.code))
 
 
 @router.post(

@@ -69,6 +69,14 @@ def mask_name(name: str) -> str:
     return value[0] + "*" * (len(value) - 1)
 
 
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def is_mobile_number(number: str) -> bool:
+    """An 11-digit mainland mobile number (1[3-9]…), as an SMS code or a booking names the citizen by."""
+    return bool(_MOBILE.match(number))
+
+
 def mask_phone(number: str) -> str:
     """Keep the first 3 and last 4 digits: 138****5678."""
     digits = re.sub(r"\D", "", number)

@@ -173,8 +173,9 @@ appointments = Table(
     Column("checked_in_at", UtcDateTime),
     Column("ticket_id", String(24)),
     Column("source", String(32)),
-    Column("id_key", String(32)),  # the booker's ID number as a keyed digest (see tickets.id_key)
-    Column("id_masked", String(24)),
+    Column("id_key", String(32), index=True),  # the booker's ID or phone number as a keyed digest (ticket_id_keys)
+    Column("id_masked", String(24)),  # and masked, for the staff who check a booking
+    Column("booked_by", Integer),  # the token that booked it: the per-source limit
     UniqueConstraint("hall", "category", "slot_start", "seat", name="uq_appointments_seat"),
 )
 

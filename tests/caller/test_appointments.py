@@ -3,8 +3,11 @@
 import datetime as dt
 import threading
 
+import itertools
+
 import pytest
 
+from caller.engine.identity import check_digit
 from tests.caller.test_api import problem
 
 pytestmark = pytest.mark.clock  # slots and check-in windows around the hall's day
@@ -17,8 +20,21 @@ def waiting(live):
     return {c["id"]: c["waiting"] for c in live.get("/api/v1/categories").json() if c["waiting"]}
 
 
-def book(live, start=TOMORROW_10, category="yibao"):
-    return live.post("/api/v1/appointments", "kiosk", json={"category": category, "slot_start": start.isoformat()})
+_citizens = itertools.count(1)
+
+
+def citizen(n: int | None = None) -> str:
+    """A valid ID number, a different one each call unless `n` is given."""
+    body = f"11010519800101{next(_citizens) if n is None else n:03d}"
+    return body + check_digit(body)
+
+
+def book(live, start=TOMORROW_10, category="yibao", id_number="", **extra):
+    """Book as a new citizen each time, unless `id_number` is given (None: by phone, in `extra`)."""
+    body = {"category": category, "slot_start": start.isoformat(), **extra}
+    if id_number is not None:
+        body["id_number"] = id_number or citizen()
+    return live.post("/api/v1/appointments", "kiosk", json=body)
 
 
 def test_a_booking_checks_in_on_time_as_an_appointment_ticket_once(live, clock):
@@ -95,3 +111,61 @@ def test_a_check_in_cut_off_after_issuing_gives_the_same_ticket_when_retried(liv
     checked = live.post("/api/v1/appointments/check-in", "kiosk", json={"code": booked["code"]})
     assert checked.status_code == 201 and checked.json()["ticket"]["id"] == first.ticket.id
     assert waiting(live) == {"yibao": 1}
+
+
+def test_booking_is_real_name_one_per_matter_and_a_few_per_citizen(live):
+    start = TOMORROW_10.isoformat()
+    no_name = live.post("/api/v1/appointments", "kiosk", json={"category": "yibao", "slot_start": start})
+    problem(no_name, 422, "real_name_required")
+    problem(book(live, id_number="110105198001010011"), 422, "invalid_id_number")
+    problem(book(live, id_number=None, phone="12345678901"), 422, "invalid_phone")
+    me = citizen(900)
+    assert book(live, id_number=me).status_code == 201
+    refused = problem(book(live, start=TOMORROW_10 + dt.timedelta(hours=1), id_number=me), 409, "already_booked")
+    assert "10:00" in refused["message"]
+    assert book(live, category="shebao", id_number=me).status_code == 201
+    problem(book(live, category="budongchan", id_number=me), 409, "booking_limit")  # per_citizen = 2
+    by_phone = book(live, category="budongchan", id_number=None, phone="13800138000")
+    assert by_phone.status_code == 201, by_phone.text
+    problem(book(live, category="budongchan", id_number=None, phone="13800138000"), 409, "already_booked")
+    with live.app.state.service.db.read() as conn:
+        rows = conn.exec_driver_sql("SELECT id_masked, id_key FROM appointments").all()
+    assert {r[0] for r in rows} == {"1101**********" + me[-4:], "138****8000"}
+    assert not any(me in str(r) or "13800138000" in str(r) for r in rows)
+
+
+def test_one_token_cannot_snatch_a_days_seats(hall, sqlite_url, clock):
+    from tests.conftest import serving
+
+    strict = hall.model_copy(update={"appointments": hall.appointments.model_copy(update={"per_source_per_hour": 4})})
+    with serving(strict, sqlite_url, clock) as live:
+        answers = [book(live, start=TOMORROW_10 + dt.timedelta(minutes=30 * (i % 6))).status_code for i in range(6)]
+        assert answers == [201] * 4 + [429] * 2
+        clock.advance(hours=1, minutes=1)
+        assert book(live).status_code == 201
+
+
+def test_a_cancelled_booking_frees_its_seat_at_once(live, clock):
+    codes = [book(live).json()["code"] for _ in range(3)]
+    problem(book(live), 409, "slot_full")
+    cancelled = live.post("/api/v1/appointments/cancel", json={"code": codes[1]})
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert live.post("/api/v1/appointments/cancel", json={"code": codes[1]}).json()["status"] == "cancelled"
+    assert book(live).status_code == 201
+    problem(live.post("/api/v1/appointments/check-in", "kiosk", json={"code": codes[1]}), 409, "appointment_cancelled")
+    clock.set(TOMORROW_10)
+    assert live.post("/api/v1/appointments/check-in", "kiosk", json={"code": codes[0]}).status_code == 201
+    problem(live.post("/api/v1/appointments/cancel", json={"code": codes[0]}), 409, "appointment_used")
+
+
+def test_a_booked_citizen_on_time_checks_in_before_opening_and_after_issuing_stops(live, clock):
+    first = book(live, start=dt.datetime(2026, 11, 24, 8, 30, tzinfo=SHANGHAI)).json()["code"]
+    last = book(live, start=dt.datetime(2026, 11, 24, 16, 0, tzinfo=SHANGHAI)).json()["code"]
+    clock.set(dt.datetime(2026, 11, 24, 8, 10, tzinfo=SHANGHAI))  # the hall issues from 08:30
+    problem(live.post("/api/v1/tickets", "kiosk", json={"category": "yibao"}), 409, "hall_closed")
+    early = live.post("/api/v1/appointments/check-in", "kiosk", json={"code": first})
+    assert early.status_code == 201, early.text  # before: hall_closed
+    clock.set(dt.datetime(2026, 11, 24, 16, 40, tzinfo=SHANGHAI))  # issuing stopped at 16:30
+    late = live.post("/api/v1/appointments/check-in", "kiosk", json={"code": last})
+    assert late.status_code == 201, late.text
+    assert waiting(live) == {"yibao": 2}

@@ -27,10 +27,14 @@ def upgrade() -> None:
     with op.batch_alter_table('appointments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('id_key', sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column('id_masked', sa.String(length=24), nullable=True))
+        batch_op.add_column(sa.Column('booked_by', sa.Integer(), nullable=True))
+        batch_op.create_index('ix_appointments_id_key', ['id_key'], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('appointments', schema=None) as batch_op:
+        batch_op.drop_index('ix_appointments_id_key')
+        batch_op.drop_column('booked_by')
         batch_op.drop_column('id_masked')
         batch_op.drop_column('id_key')
     op.drop_index('ix_ticket_id_keys_id_key', table_name='ticket_id_keys')
