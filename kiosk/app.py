@@ -169,14 +169,27 @@ class KioskApp(App):
     def take_number(self, category: str) -> None:
         choice = self.journey.categories.get(category)
         if choice and choice.needs_id_card and self.journey.devices.card_reader is not None:
-            self.journey.ask_for_card()  # a card already lying there is not this citizen's until lifted
-            self.go("id_card", category=category)
-            self.journey.say("say_put_card")
-            self._poll_card(category)
+            self.ask_for_card(category, "ticket")
         else:
             self.issue(category)
 
-    def _poll_card(self, category: str) -> None:
+    def ask_for_card(self, category: str, purpose: str, slot: str | None = None) -> None:
+        """The ID screen, for a ticket or a real-name booking (`slot`): the card placed in this journey, or typed."""
+        self.journey.ask_for_card()  # a card already lying there is not this citizen's until lifted
+        self.go("id_card", category=category, purpose=purpose, slot=slot)
+        self.journey.say("say_put_card")
+        self._poll_card(category, purpose, slot)
+
+    def with_id(self, category: str, purpose: str, slot: str | None, *, card: Any = None,
+                typed_id: str | None = None) -> None:
+        if purpose == "book":
+            self._book(category, slot, card=card, typed_id=typed_id)
+        else:
+            self.issue(category, card=card, typed_id=typed_id)
+
+    def _poll_card(self, category: str, purpose: str = "ticket", slot: str | None = None) -> None:
+        again = lambda _dt: self.manager.current == "id_card" and self._poll_card(category, purpose, slot)  # noqa: E731
+
         def read() -> Any:
             try:
                 return self.journey.poll_card()
@@ -191,16 +204,16 @@ class KioskApp(App):
                 if screen.status.text != t("card_left_on", name=result.masked_name):
                     screen.status.text = t("card_left_on", name=result.masked_name)
                     self.journey.say("say_card_left_on")
-                Clock.schedule_once(lambda _dt: self.manager.current == "id_card" and self._poll_card(category), 0.4)
+                Clock.schedule_once(again, 0.4)
                 return
             if isinstance(result, CardReadError):
                 if result.failure is ReadFailure.NO_CARD and screen.status.text != t("card_failed"):
                     screen.status.text = t("waiting_card")
                 if result.failure in (ReadFailure.READ_FAILED, ReadFailure.BAD_DATA, ReadFailure.DISCONNECTED):
                     screen.status.text = t("card_failed")
-                Clock.schedule_once(lambda _dt: self.manager.current == "id_card" and self._poll_card(category), 0.4)
+                Clock.schedule_once(again, 0.4)
                 return
-            self.issue(category, card=result)
+            self.with_id(category, purpose, slot, card=result)
 
         self._work(read, got, lambda exc: None)
 
@@ -225,8 +238,9 @@ class KioskApp(App):
         def failed(exc: Exception) -> None:
             if isinstance(exc, Refused):
                 self._pending = None
-                if exc.code == "invalid_id_number":
-                    self.go("typed_id", category=pending["category"], error=t("id_invalid"))
+                if exc.code == "invalid_id_number":  # what was typed stays, to be corrected
+                    self.go("typed_id", category=pending["category"], error=t("id_invalid"),
+                            digits=pending["typed_id"] or "")
                 else:
                     self.go("message", message=exc.chinese)
                 return
@@ -308,6 +322,10 @@ class KioskApp(App):
                    lambda exc: self.go("message", message=getattr(exc, "chinese", t("caller_unreachable"))))
 
     def book(self, category: str, slot_start: str) -> None:
+        """A slot chosen: booking is real-name, so the card (or a typed number) comes next."""
+        self.ask_for_card(category, "book", slot_start)
+
+    def _book(self, category: str, slot_start: str, *, card: Any = None, typed_id: str | None = None) -> None:
         import datetime as dt
 
         import segno
@@ -320,7 +338,15 @@ class KioskApp(App):
             segno.make_qr(answer["code"], error="m").save(str(path), scale=12, border=2)
             message = t("booked", category=answer["category_name"], day=f"{start:%m月%d日}", start=f"{start:%H:%M}",
                         end=f"{end:%H:%M}")
+            if answer.get("printed"):
+                message += "\n" + t("booking_printed")
             self.go("booked", message=message, qr_png=str(path))
 
-        self._work(lambda: self.journey.book(category, slot_start), booked,
-                   lambda exc: self.go("message", message=getattr(exc, "chinese", t("caller_unreachable"))))
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, Refused) and exc.code == "invalid_id_number" and typed_id is not None:
+                self.go("typed_id", category=category, purpose="book", slot=slot_start, error=t("id_invalid"),
+                        digits=typed_id)
+                return
+            self.go("message", message=getattr(exc, "chinese", t("caller_unreachable")))
+
+        self._work(lambda: self.journey.book(category, slot_start, card=card, typed_id=typed_id), booked, failed)

@@ -99,10 +99,11 @@ class CallerClient:
     def check_in(self, code: str) -> dict:
         return self._call("POST", "/api/v1/appointments/check-in", json={"code": code})
 
-    def book(self, category: str, slot_start: str) -> dict:
+    def book(self, category: str, slot_start: str, id_number: str) -> dict:
         # not idempotent on the server: a lost answer may leave a booking behind, which simply lapses
         return self._call("POST", "/api/v1/appointments", json={"category": category, "slot_start": slot_start,
-                                                               "source": self.source}, retry=False)
+                                                               "id_number": id_number, "source": self.source},
+                          retry=False)
 
     def report_receipt(self, ticket_id: str, printed: bool) -> None:
         self._call("POST", f"/api/v1/tickets/{ticket_id}/receipt", json={"printed": printed})

@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_name
+from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_id_number, mask_name
 from kiosk.caller_clock import CallerClock
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
 from kiosk.hardware.card_reader import CardReader, CardReadError, ReadFailure
 from kiosk.hardware.printer import Printer, PrintError
 from kiosk.hardware.sam_protocol import IdentityCard
 from kiosk.hardware.speech import Speaker, spoken_number
-from kiosk.hardware.ticket_slip import Slip, render
+from kiosk.hardware.ticket_slip import BookingSlip, Slip, render, render_booking
 from kiosk.strings import t
 
 log = logging.getLogger(__name__)
@@ -254,8 +254,27 @@ class Journey:
             return None
         return scanner.scan(timeout_s, stop)
 
-    def book(self, category: str, slot_start: str) -> dict:
-        return self.client.book(category, slot_start)
+    def book(self, category: str, slot_start: str, *, card: IdentityCard | None = None,
+             typed_id: str | None = None) -> dict:
+        """Book real-name (the card's or a typed ID number) and print the 预约凭证 with its QR code; the answer
+        carries `printed`. Raises Refused (invalid number, limits, full) or CallerUnavailable."""
+        id_number = card.id_number if card else (typed_id or "")
+        if not is_valid_id_number(id_number, self.clock.now().date()):
+            raise Refused(422, "invalid_id_number", t("id_invalid"))
+        answer = self.client.book(category, slot_start, id_number)
+        choice = self.categories.get(category)
+        slip = BookingSlip(self.hall.get("name", ""), answer["category_name"],
+                           dt.datetime.fromisoformat(answer["slot_start"]), dt.datetime.fromisoformat(answer["slot_end"]),
+                           answer["code"], mask_id_number(id_number),
+                           tuple(choice.guide.get("materials", ())) if choice else ())
+        printed = False
+        if self.devices.printer is not None:
+            try:
+                self.devices.printer.print_slip(render_booking(slip, self.paper_mm))
+                printed = True
+            except PrintError as exc:
+                log.warning("booking slip not printed: %s", exc)
+        return {**answer, "printed": printed}
 
     def status_text(self, code: str) -> str:
         """What a scanned code says in the 24-hour zone: a booking's status, or a ticket's."""

@@ -26,6 +26,8 @@ ZH_CN: dict[str, str] = {
     "waiting_card": "等待放置身份证",
     "card_left_on": "读卡区上已有一张身份证（{name}）。如是您本人的，请取下后重新放置；如不是，请交给工作人员",
     "take_card": "请取回身份证",
+    "backspace": "退格",
+    "booking_printed": "预约凭证已打印，请取走",
     "card_taken": "身份证已取回，谢谢",
     "card_failed": "未能读取身份证，请重新放置，或手动输入身份证号",
     "type_id": "手动输入身份证号",

@@ -125,6 +125,54 @@ def render(slip: Slip, paper_mm: int = 80) -> bytes:
     return p.output
 
 
+@dataclass(frozen=True)
+class BookingSlip:
+    """预约凭证: printed with a booking made at the kiosk (24-hour zone), its QR code checked in on the day."""
+
+    hall_name: str
+    category_name: str
+    slot_start: dt.datetime  # local time of the hall
+    slot_end: dt.datetime
+    code: str  # what the QR code holds
+    masked_id: str | None = None
+    materials: tuple[str, ...] = ()
+    notice: str = "请在预约时段前 30 分钟内到自助机扫码签到取号"
+
+
+def render_booking(slip: BookingSlip, paper_mm: int = 80) -> bytes:
+    if paper_mm not in COLUMNS:
+        raise ValueError(f"paper width {paper_mm} mm: use 58 or 80")
+    columns = COLUMNS[paper_mm]
+    p = Dummy(profile=PROFILE[paper_mm])
+    p.hw("INIT")
+    p.set(align="center")
+    for part in wrap(slip.hall_name, columns):
+        _line(p, part)
+    p.set(align="center", bold=True)
+    _magnify(p, 2, 2)
+    _line(p, "预约凭证")
+    _line(p, slip.category_name)
+    _magnify(p, 1, 1)
+    p.set(align="left", bold=False)
+    _line(p, "-" * columns)
+    _line(p, f"预约时段：{slip.slot_start:%Y-%m-%d %H:%M}–{slip.slot_end:%H:%M}")
+    if slip.masked_id:
+        _line(p, f"预约人：{slip.masked_id}")
+    if slip.materials:
+        _line(p, "请备齐以下材料：")
+        for index, item in enumerate(slip.materials, 1):
+            for part in wrap(f"{index}. {item}", columns):
+                _line(p, part)
+    _line(p, "-" * columns)
+    p.set(align="center")
+    p.qr(slip.code, native=False, size=QR_SIZE[paper_mm])
+    for part in wrap(slip.notice, columns):
+        _line(p, part)
+    p._raw(b"\n\n\n")
+    p._raw(b"\x1dV\x42\x00")
+    return p.output
+
+
 def test_page(hall_name: str, paper_mm: int = 80) -> bytes:
     """The installer's self-test slip: Chinese text, the big number, a QR code and the cut."""
     now = dt.datetime.now()

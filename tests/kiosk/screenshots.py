@@ -33,7 +33,7 @@ def day_script(out: Path, suffix: str, large: bool) -> list[dict]:
         {"tap": "category:shebao"}, {"wait": "guide"}, {"shot": str(out / f"kiosk-guide{suffix}.png")},
         {"tap": "take_number"}, {"wait": "id_card"}, {"shot": str(out / f"kiosk-id-card{suffix}.png")},
         {"tap": "type_id"}, {"wait": "typed_id"},
-        *[{"tap": f"key:{d}"} for d in "110105195003070019"],
+        *[{"tap": f"key:{d}"} for d in citizen(large)],
         {"shot": str(out / f"kiosk-typed-id{suffix}.png")},
         {"tap": "confirm"}, {"wait": "done"}, {"shot": str(out / f"kiosk-done{suffix}.png")},
         {"tap": "home"}, {"wait": "home"},
@@ -41,6 +41,11 @@ def day_script(out: Path, suffix: str, large: bool) -> list[dict]:
         {"wait": "message", "timeout": 40}, {"shot": str(out / f"kiosk-check-in-nothing{suffix}.png")},
     ]
     return steps
+
+
+def citizen(large: bool) -> str:
+    """A made-up ID number per tour: one live ticket per ID and matter, one booking per ID and matter."""
+    return "110105199001010010" if large else "110105195003070019"
 
 
 def night_script(out: Path, suffix: str, large: bool) -> list[dict]:
@@ -51,7 +56,9 @@ def night_script(out: Path, suffix: str, large: bool) -> list[dict]:
         {"shot": str(out / f"kiosk-night{suffix}.png")},
         {"tap": "night_book"}, {"wait": "categories"}, {"shot": str(out / f"kiosk-night-categories{suffix}.png")},
         {"tap": "category:yibao"}, {"wait": "slots"}, {"shot": str(out / f"kiosk-night-slots{suffix}.png")},
-        {"tap": "slot:0900"}, {"wait": "booked"}, {"shot": str(out / f"kiosk-night-booked{suffix}.png")},
+        {"tap": "slot:0900"}, {"wait": "id_card"}, {"tap": "type_id"}, {"wait": "typed_id"},
+        *[{"tap": f"key:{d}"} for d in citizen(large)], {"tap": "confirm"},
+        {"wait": "booked"}, {"shot": str(out / f"kiosk-night-booked{suffix}.png")},
     ]
 
 

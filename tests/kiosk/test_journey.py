@@ -103,7 +103,16 @@ def test_appointment_check_in_by_camera_and_its_refusals(rig, tmp_path, clock):
     journey, reader, printer, speaker, live = rig
     journey.home()
     slot = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    code = journey.book("yibao", slot.isoformat())["code"]
+    booking = journey.book("yibao", slot.isoformat(), typed_id="110105195003070019")
+    code = booking["code"]
+    slip = read(bytes(printer.printed))  # the 预约凭证, its QR code holding the booking's code
+    assert booking["printed"] and "预约凭证" in slip.text and "预约人：1101**********0019" in slip.text
+    (qr,) = slip.images
+    assert zxingcpp.read_barcodes(np.array(qr.convert("L")))[0].text == code
+    printer.printed.clear()
+    with pytest.raises(Refused) as unnamed:
+        journey.book("yibao", slot.isoformat(), typed_id="110105195003070018")
+    assert unnamed.value.code == "invalid_id_number"
     rng = random.Random(3)
     journey.devices.scanner = QrScanner(write_sequence(tmp_path / "cam", [blank_frame(rng), qr_frame(code, rng, blur=1)]))
     scanned = journey.scan_code(5)

@@ -80,19 +80,22 @@ def test_a_citizen_touches_through_a_whole_journey_and_leaves_with_a_printed_sli
     assert (tmp_path / "done.png").stat().st_size > 15_000  # a real picture, not a black frame (~1 KB)
 
 
-def test_a_wrong_typed_id_number_is_sent_back_with_a_message_and_nothing_issued(caller, tmp_path):
+def test_a_wrong_typed_id_number_comes_back_as_typed_to_be_corrected_with_the_backspace(caller, tmp_path):
     reader = SimulatedCardReader()  # no card on it
     script = [{"wait": "home"}, {"tap": "category:yibao"}, {"wait": "guide"}, {"tap": "take_number"},
               {"wait": "id_card"}, {"tap": "type_id"}, {"wait": "typed_id"}]
     script += [{"tap": f"key:{d}"} for d in "110105195003070018"]  # the last digit is wrong
-    script += [{"tap": "confirm"}, {"expect_text": "身份证号码有误"}]
+    script += [{"tap": "confirm"}, {"expect_text": "身份证号码有误"},
+               {"expect_text": "110105 19500307 0018"},  # kept as typed, grouped 6-8-4 as on the card
+               {"tap": "backspace"}, {"expect_text": "110105 19500307 001"}, {"tap": "key:9"}, {"tap": "confirm"},
+               {"wait": "done"}, {"expect_text": "B001"}]
     try:
         outcome = run_kiosk_script({"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": "dummy://",
                                     "card_reader": reader.path, "speech": "none://"}, script, tmp_path / "ui")
     finally:
         reader.close()
     assert outcome["error"] is None, outcome
-    assert sum(c["waiting"] for c in caller.get("/api/v1/categories").json()) == 0
+    assert sum(c["waiting"] for c in caller.get("/api/v1/categories").json()) == 1  # only the corrected one
 
 
 def test_an_unreachable_caller_shows_out_of_service_and_the_kiosk_recovers_by_itself(hall, sqlite_url, clock, tmp_path):
@@ -146,7 +149,7 @@ def test_an_appointment_qr_held_to_the_camera_is_checked_in_by_touch(caller, tmp
 
     from kiosk.hardware.simulated_camera import blank_frame, qr_frame, write_sequence
 
-    booked = caller.post("/api/v1/appointments", "kiosk", json={"category": "yibao",
+    booked = caller.post("/api/v1/appointments", "kiosk", json={"category": "yibao", "id_number": "110105195003070019",
                                                                "slot_start": "2026-11-23T09:00:00+08:00"}).json()
     rng = random.Random(11)
     camera = write_sequence(tmp_path / "camera", [blank_frame(rng), blank_frame(rng), qr_frame(booked["code"], rng, tilt=0.05)])
