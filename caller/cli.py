@@ -24,6 +24,7 @@ def _settings(args: argparse.Namespace) -> CallerSettings:
             overrides[name] = value
     if getattr(args, "demo", False):
         overrides["enforce_hours"] = False
+        overrides["demo"] = True
     return CallerSettings(**overrides)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import urllib.parse
 import zoneinfo
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,7 @@ from pydantic import (
     field_validator,
 )
 
+from caller.engine.addresses import is_loopback_host
 from caller.engine.tidal import TidalRule
 
 ALL_CATEGORIES = "*"
@@ -46,6 +48,21 @@ class HallInfo(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
     name: str = Field(min_length=1, max_length=64)
     timezone: str = "Asia/Shanghai"
+    # where phones reach the public pages (the slip's QR, the status and rating page): the hall's public entry,
+    # e.g. the shipped public nginx site (config/nginx/onewindow-public.conf); never this machine's loopback
+    public_url: str | None = Field(default=None, max_length=200)
+
+    @field_validator("public_url")
+    @classmethod
+    def _reachable(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parsed = urllib.parse.urlsplit(value)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or parsed.query or parsed.fragment:
+            raise ValueError(f"public_url {value!r}: an http(s) address without query or fragment")
+        if is_loopback_host(parsed.hostname):
+            raise ValueError(f"public_url {value!r} is this machine's loopback: phones cannot reach it")
+        return value.rstrip("/")
 
     @field_validator("timezone")
     @classmethod

@@ -23,3 +23,8 @@ class CallerSettings(BaseSettings):
     header_timeout_s: float = Field(default=10, gt=0)  # a request's line and headers must arrive within this
     max_connections: int = Field(default=4096, ge=16)  # open connections beyond this are closed at once
     keep_alive_s: float = Field(default=5, gt=0)  # an idle keep-alive connection is closed after this
+    # public lookups (a ticket, a slip's code, a booking): an address that missed this many times in 10 minutes
+    # waits (429); behind a proxy on one of `trusted_proxies` the address is the one it forwards
+    lookup_misses_per_10min: int = Field(default=30, ge=1)
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    demo: bool = False  # ./dev hall: tokens in a file, any hour, the slip's QR may point at this machine

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from caller.engine.addresses import is_loopback_host
 from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_id_number, mask_name
 from kiosk.caller_clock import CallerClock
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
@@ -93,7 +95,7 @@ class Journey:
         self.devices = devices
         self.green_age = green_age
         self.paper_mm = paper_mm
-        self.public_url = (public_url or client.base).rstrip("/")
+        self.public_url = public_url.rstrip("/") if public_url else None  # else the hall file's (GET /hall)
         self.clock = clock or CallerClock()  # the caller's time in the hall's zone, told by GET /api/v1/hall
         self.hall: dict = {}
         self.categories: dict[str, CategoryChoice] = {}
@@ -221,6 +223,7 @@ class Journey:
             return False
         issued = dt.datetime.fromisoformat(ticket["issued_at"])
         priority_names = {"green": "绿色通道", "appointment": "预约"}
+        base = self.phone_base()
         slip = Slip(
             hall_name=self.hall.get("name", ""),
             number=ticket["number"],
@@ -230,7 +233,7 @@ class Journey:
             estimated_wait_min=minutes,
             materials=tuple(choice.guide.get("materials", ())) if choice else (),
             # the phone page: status, then rating; the code rides in the fragment, which no server or log sees
-            status_url=f"{self.public_url}/t#{ticket['phone_code']}",
+            status_url=f"{base}/t#{ticket['phone_code']}" if base else None,
             masked_name=mask_name(card.name) if card else None,
             priority_name=priority_names.get(ticket.get("priority", "")),
             served_now=ticket.get("served_now") is not False,
@@ -241,6 +244,15 @@ class Journey:
         except PrintError as exc:
             log.warning("slip %s not printed: %s", ticket["number"], exc)
             return False
+
+    def phone_base(self) -> str | None:
+        """Where the slip's QR code sends a phone: this kiosk's setting, else the hall's public address; in demo mode
+        the caller itself. Never a loopback address outside demo mode: a phone cannot reach it (no QR then)."""
+        base = self.public_url or self.hall.get("public_url") or (self.client.base if self.hall.get("demo") else None)
+        if base and not self.hall.get("demo") and is_loopback_host(urllib.parse.urlsplit(base).hostname or ""):
+            log.warning("the slip's QR code would point at this machine (%s): printed without it", base)
+            return None
+        return base
 
     # ---- appointments
     def check_in(self, code: str) -> TicketOutcome:

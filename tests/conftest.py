@@ -184,8 +184,9 @@ def start_live_caller(hall: Hall, url: str, clock: Clock, **settings) -> tuple[L
 
 
 @contextlib.contextmanager
-def serving(hall: Hall, url: str, clock: Clock) -> Iterator[LiveCaller]:
-    caller, server, thread = start_live_caller(hall, url, clock)
+def serving(hall: Hall, url: str, clock: Clock, **settings) -> Iterator[LiveCaller]:
+    """A live caller on loopback, with settings of its own if given (e.g. demo=True)."""
+    caller, server, thread = start_live_caller(hall, url, clock, **settings)
     try:
         yield caller
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, Service, principal, require
@@ -33,6 +33,9 @@ class HallOut(BaseModel):
     next_issuing_day: str | None = Field(description="today if tickets are still to be issued today, else the next working day")
     appointment_days_ahead: int
     self_service: SelfServiceOut
+    public_url: str | None = Field(description="where phones reach the public pages (the slip's QR code); null: "
+                                   "not configured, and kiosks print no QR code")
+    demo: bool = Field(description="demo mode (./dev hall): a kiosk may point the QR code at the caller itself")
 
 
 class HelpBody(BaseModel):
@@ -47,7 +50,7 @@ class HelpOut(BaseModel):
 
 
 @router.get("/hall", response_model=HallOut)
-def hall_info(hall: HallDep, service: Service) -> HallOut:
+def hall_info(hall: HallDep, service: Service, request: Request) -> HallOut:
     """No token needed: what a kiosk shows at the top and how it decides between day and 24-hour mode."""
     now = service.tx.clock()
     next_day = hall.next_issuing_day(now)
@@ -62,6 +65,8 @@ def hall_info(hall: HallDep, service: Service) -> HallOut:
         next_issuing_day=next_day.isoformat() if next_day else None,
         appointment_days_ahead=hall.appointments.days_ahead,
         self_service=SelfServiceOut(**hall.self_service.model_dump()),
+        public_url=hall.hall.public_url,
+        demo=request.app.state.settings.demo,
     )
 
 

@@ -125,3 +125,17 @@ def test_a_file_that_is_not_toml_is_one_clear_problem(tmp_path):
         load_hall(path)
     assert err.value.problems[0].key == "<file>"
     assert "not valid TOML" in err.value.problems[0].message
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8300", "http://localhost/yc", "https://[::1]/", "ftp://hall.example",
+                                 "https://hall.example/t?x=1"])
+def test_the_public_address_must_be_one_a_phone_can_reach(url):
+    raw = sample_raw()
+    raw["hall"]["public_url"] = url
+    assert "hall.public_url" in problems_of(raw)
+
+
+def test_a_public_address_is_kept_without_its_trailing_slash():
+    raw = sample_raw()
+    raw["hall"]["public_url"] = "https://zwfw.example.gov.cn/yichuang/"
+    assert parse_hall(raw).hall.public_url == "https://zwfw.example.gov.cn/yichuang"

@@ -21,6 +21,7 @@ from kiosk.journey import Devices, Journey, Mode
 from tests.kiosk.escpos_reader import read
 
 pytestmark = pytest.mark.clock  # the kiosk journey: age rule, slip time
+PUBLIC = "https://zwfw.example.test/yc"
 
 
 @pytest.fixture
@@ -30,7 +31,8 @@ def rig(live, tmp_path):
     live.headers("kiosk")
     client = CallerClient(live.base, live.tokens["kiosk"], timeout_s=3)
     devices = Devices(open_printer(printer_device.url, paper_mm=58), CardReader(reader.path, timeout_s=1), None, speaker)
-    journey = Journey(client, devices, paper_mm=58)  # its clock is the caller's: Monday 23 Nov 2026, 09:00
+    # its clock is the caller's (Monday 23 Nov 2026, 09:00); its slips' QR codes send phones to the hall's public entry
+    journey = Journey(client, devices, paper_mm=58, public_url=PUBLIC)
     yield journey, reader, printer_device, speaker, live
     speaker.close()
     reader.close()
@@ -51,7 +53,7 @@ def test_an_elderly_citizen_reads_the_card_gets_the_green_channel_a_slip_and_a_v
     (qr,) = read(bytes(printer.printed)).images
     (decoded,) = zxingcpp.read_barcodes(np.array(qr.convert("L")))
     base, _, code = decoded.text.partition("/t#")  # the phone page, its code in the fragment: never in an address
-    assert base == live.base and code and outcome.ticket_id not in decoded.text
+    assert base == PUBLIC and code and outcome.ticket_id not in decoded.text
     assert live.post("/api/v1/tickets/by-code", json={"code": code}).json()["ticket"]["number"] == "A001"
     assert "110105195003070019" not in slip and "居民身份证原件" in slip
     ticket = live.get(f"/api/v1/tickets/{outcome.ticket_id}").json()
@@ -187,3 +189,29 @@ def test_the_same_card_cannot_take_a_second_number_for_the_same_matter(rig):
         journey.take_number("shebao", card=journey.read_card())
     assert again.value.code == "already_queued" and first.number in again.value.chinese
     assert sum(c["waiting"] for c in live.get("/api/v1/categories").json()) == 1
+
+
+@pytest.mark.parametrize("kiosk_url, demo, expected", [
+    (None, False, None),  # nothing configured: no QR rather than a dead one
+    ("http://127.0.0.1:8300", False, None),  # this machine's loopback: a phone cannot reach it
+    (None, True, "live"),  # demo mode (./dev hall): the caller itself
+])
+def test_the_slips_qr_never_points_a_phone_at_an_address_it_cannot_reach(hall, sqlite_url, clock, kiosk_url, demo,
+                                                                          expected):
+    from tests.conftest import serving
+
+    printer_device = SimulatedPrinter()
+    with serving(hall, sqlite_url, clock, demo=demo) as live:
+        live.headers("kiosk")
+        journey = Journey(CallerClient(live.base, live.tokens["kiosk"], timeout_s=3),
+                          Devices(open_printer(printer_device.url, paper_mm=58)), paper_mm=58, public_url=kiosk_url)
+        journey.home()
+        outcome = journey.take_number("shebao")
+        slip = read(bytes(printer_device.printed))
+    printer_device.close()
+    assert outcome.printed and "A001" in slip.text
+    if expected is None:
+        assert not slip.images and "扫码" not in slip.text
+    else:
+        (qr,) = slip.images
+        assert zxingcpp.read_barcodes(np.array(qr.convert("L")))[0].text.startswith(live.base + "/t#")
