@@ -25,7 +25,7 @@ from caller.api import (
     tickets,
     windows,
 )
-from caller.api.guards import BodyLimit, NotReady, PlainUrls
+from caller.api.guards import BodyLimit, LookupGuard, NotReady, PlainUrls
 from caller.api.guards import problem as _problem
 from caller.api.health import Readiness
 from caller.appointments import AppointmentBook
@@ -231,6 +231,7 @@ def create_app(
 
     _document_refusals(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LookupGuard, limit=settings.lookup_misses_per_10min, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(NotReady, is_ready=lambda: stage["migrated"])
     app.add_middleware(PlainUrls)
     return app

@@ -1,7 +1,12 @@
-"""What is refused before a route sees it: oversized bodies (413) and URLs holding control characters (400)."""
+"""What is refused before a route sees it: oversized bodies (413), URLs holding control characters (400), and an
+address that keeps guessing at the public lookups (429)."""
 
 from __future__ import annotations
 
+import re
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
 from urllib.parse import unquote_to_bytes
 
 from fastapi.responses import JSONResponse
@@ -97,3 +102,72 @@ class NotReady:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+# lookups by a secret, open to anyone: a ticket's id, a slip's phone code, a booking's code, a rating by code
+PUBLIC_LOOKUPS = re.compile(
+    r"^/api/v1/(?:tickets/by-code|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings)$"
+)
+
+
+class LookupGuard:
+    """An address whose public lookups missed (any 4xx: unknown id, forged code) `limit` times within `window_s`
+    gets 429 on them until the window has passed: ids and codes are not guessable, and now not cheaply tried
+    either (a guesser made 440 tries a second). A phone following its own ticket never misses.
+
+    The address is the peer's, or — when the peer is a trusted proxy (the shipped nginx on this machine) — the
+    last one in X-Forwarded-For, which that proxy appended. Counts are per process and in memory."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = 30, window_s: float = 600,
+                 trusted_proxies: Iterable[str] = ("127.0.0.1", "::1"),
+                 clock: Callable[[], float] = time.monotonic, max_addresses: int = 50_000):
+        self.app = app
+        self.limit = limit
+        self.window_s = window_s
+        self.trusted = frozenset(trusted_proxies)
+        self.clock = clock
+        self.max_addresses = max_addresses
+        self.misses: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def address(self, scope: Scope) -> str:
+        peer = (scope.get("client") or ("unknown", 0))[0]
+        if peer in self.trusted:
+            forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for")
+            if forwarded:
+                return forwarded.decode("latin-1").rsplit(",", 1)[-1].strip() or peer
+        return peer
+
+    def _recent(self, address: str) -> deque[float] | None:
+        seen = self.misses.get(address)
+        if seen is not None:
+            horizon = self.clock() - self.window_s
+            while seen and seen[0] < horizon:
+                seen.popleft()
+        return seen
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not PUBLIC_LOOKUPS.match(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        address = self.address(scope)
+        seen = self._recent(address)
+        if seen is not None and len(seen) >= self.limit:
+            wait = int(seen[0] + self.window_s - self.clock()) + 1
+            response = problem(429, "too_many_lookups", "查询过于频繁，请稍后再试 / too many failed lookups from this "
+                               "address, try again later", {"Retry-After": str(max(1, wait))})
+            await response(scope, receive, send)
+            return
+
+        async def counted(message: dict) -> None:
+            if message["type"] == "http.response.start" and 400 <= message["status"] < 500:
+                self._missed(address)
+            await send(message)
+
+        await self.app(scope, receive, counted)
+
+    def _missed(self, address: str) -> None:
+        seen = self.misses.pop(address, None) or deque(maxlen=self.limit)
+        seen.append(self.clock())
+        self.misses[address] = seen  # most recent last: the oldest addresses are forgotten first
+        while len(self.misses) > self.max_addresses:
+            self.misses.popitem(last=False)

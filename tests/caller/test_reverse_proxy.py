@@ -2,18 +2,14 @@
 the API and the live event stream pass through (events unbuffered), and 2,000 slow or idle connections
 against nginx leave kiosks and counters working."""
 
-import os
-import re
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
 import requests
 
 from tests.caller.test_api import issue
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
+from tests.nginx_server import nginx_serving
 from tests.slow_clients import Attack
 from tests.sse_client import open_stream
 
@@ -21,60 +17,10 @@ pytestmark = pytest.mark.slow
 SHIPPED = ROOT / "config" / "nginx" / "onewindow.conf"
 
 
-def site(caller_port: int, listen_port: int) -> str:
-    text = SHIPPED.read_text()
-    text, upstreams = re.subn(r"server 127\.0\.0\.1:8300;", f"server 127.0.0.1:{caller_port};", text)
-    text, listens = re.subn(r"listen 80;", f"listen 127.0.0.1:{listen_port};", text)
-    assert (upstreams, listens) == (1, 1), "the shipped file names the caller and the port once each"
-    return text
-
-
 @pytest.fixture
 def nginx(live_sqlite, tmp_path):
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.path.exists(binary):
-        pytest.fail("Debian's nginx is missing: ./dev test installs nginx-light")
-    port = free_port()
-    caller_port = int(live_sqlite.base.rsplit(":", 1)[1])
-    (tmp_path / "onewindow.conf").write_text(site(caller_port, port))
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    user = "user root;" if os.geteuid() == 0 else ""
-    # the main configuration a production nginx.conf has, with the limits the shipped file asks for
-    (tmp_path / "nginx.conf").write_text(f"""
-{user}
-daemon off;
-pid {tmp_path}/nginx.pid;
-error_log {tmp_path}/error.log warn;
-worker_processes 1;
-worker_rlimit_nofile 16384;
-events {{ worker_connections 8192; }}
-http {{
-    access_log off;
-    client_body_temp_path {temp}/body;
-    proxy_temp_path {temp}/proxy;
-    fastcgi_temp_path {temp}/fastcgi;
-    uwsgi_temp_path {temp}/uwsgi;
-    scgi_temp_path {temp}/scgi;
-    include {tmp_path}/onewindow.conf;
-}}
-""")
-    check = subprocess.run([binary, "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e",
-                            str(tmp_path / "error.log")], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    process = subprocess.Popen([binary, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e",
-                                str(tmp_path / "error.log")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline and process.poll() is None, (tmp_path / "error.log").read_text()
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", port
-    process.terminate()
-    process.wait(timeout=10)
+    with nginx_serving(SHIPPED, live_sqlite.base, tmp_path) as served:
+        yield served
 
 
 def test_the_api_and_the_live_stream_pass_through_nginx_unbuffered(live_sqlite, nginx):
