@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 from caller.engine.identity import mask_text
 
@@ -26,6 +27,8 @@ class RepeatLimit(logging.Filter):
         self._seen: dict[tuple[str, int, str], list] = {}  # key → [window start, passed, held back]
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.access":
+            return True  # one template for every request: limiting it would keep 5 requests a minute of the log
         key = (record.name, record.levelno, str(record.msg))
         now = self._monotonic()
         with self._lock:
@@ -68,11 +71,11 @@ class AccessPathOnly(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Log to stderr with ID and phone numbers masked in everything written (tracebacks too), whichever
-    library writes the record, and a message that repeats (asyncio's accept errors when files run out, say)
-    at most a few times a minute."""
-    handler = logging.StreamHandler()
+def configure_logging(level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Log to stderr (or `stream`) with ID and phone numbers masked in everything written (tracebacks too),
+    whichever library writes the record, and a message that repeats (asyncio's accept errors when files run
+    out, say) at most a few times a minute."""
+    handler = logging.StreamHandler(stream)
     handler.addFilter(AccessPathOnly())
     handler.addFilter(RepeatLimit())
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

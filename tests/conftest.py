@@ -164,8 +164,8 @@ class LiveCaller:
         return requests.get(self.base + path, headers=headers, timeout=10, **kwargs)
 
 
-def serve(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # noqa: ANN001
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False))
+def serve(app, port: int, access_log: bool = False) -> tuple[uvicorn.Server, threading.Thread]:  # noqa: ANN001
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=access_log))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 15
@@ -176,17 +176,18 @@ def serve(app, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # noqa: A
     return server, thread
 
 
-def start_live_caller(hall: Hall, url: str, clock: Clock, **settings) -> tuple[LiveCaller, uvicorn.Server, threading.Thread]:
+def start_live_caller(hall: Hall, url: str, clock: Clock, access_log: bool = False,
+                      **settings) -> tuple[LiveCaller, uvicorn.Server, threading.Thread]:
     app = create_app(CallerSettings(database_url=url, **settings), hall=hall, clock=clock)
     port = free_port()
-    server, thread = serve(app, port)
+    server, thread = serve(app, port, access_log)
     return LiveCaller(f"http://127.0.0.1:{port}", app, {}), server, thread
 
 
 @contextlib.contextmanager
-def serving(hall: Hall, url: str, clock: Clock, **settings) -> Iterator[LiveCaller]:
+def serving(hall: Hall, url: str, clock: Clock, access_log: bool = False, **settings) -> Iterator[LiveCaller]:
     """A live caller on loopback, with settings of its own if given (e.g. demo=True)."""
-    caller, server, thread = start_live_caller(hall, url, clock, **settings)
+    caller, server, thread = start_live_caller(hall, url, clock, access_log, **settings)
     try:
         yield caller
     finally:

@@ -36,3 +36,10 @@ def test_access_log_lines_keep_the_path_and_drop_the_query_string():
                              ("127.0.0.1:5000", "GET", "/rate/3?token=ow_secret", "1.1", 200), None)
     assert AccessPathOnly().filter(line)
     assert line.getMessage() == '127.0.0.1:5000 - "GET /rate/3?… HTTP/1.1" 200' and "ow_secret" not in line.getMessage()
+
+
+def test_the_access_log_is_not_cut_to_a_few_lines_a_minute():
+    limit = RepeatLimit(burst=5, window_s=60, monotonic=lambda: 0.0)
+    lines = [logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:1", "GET", f"/api/v1/tickets/{n}", "1.1", 200), None) for n in range(50)]
+    assert all(limit.filter(line) for line in lines)  # before: the template repeats, so 45 of 50 were dropped

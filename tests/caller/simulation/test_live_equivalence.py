@@ -8,8 +8,9 @@ from caller.simulation.policies import policies
 from caller.simulation.simulator import HALL_OPENS, simulate_day
 
 
-def replay(live, clock, actions):
-    """Press the same buttons at the same (virtual) moments; return the live service's calls in order."""
+def replay(live, clock, actions, issue_extra=None, answers=None):
+    """Press the same buttons at the same (virtual) moments; return the live service's calls in order.
+    `issue_extra()` gives more fields for each ticket (a name, an ID); `answers` collects ticket id → phone code."""
     live_id: dict[str, str] = {}
     calls: list[tuple[int, str]] = []
     for action in actions:
@@ -17,8 +18,11 @@ def replay(live, clock, actions):
         window = f"/api/v1/windows/{action.window}"
         held = {"ticket": live_id[action.ticket]} if action.ticket in live_id else {}
         if action.kind == "issue":
-            answer = live.post("/api/v1/tickets", "kiosk", json={"category": action.value, "priority": action.extra})
+            body = {"category": action.value, "priority": action.extra, **(issue_extra() if issue_extra else {})}
+            answer = live.post("/api/v1/tickets", "kiosk", json=body)
             live_id[action.ticket] = answer.json()["id"]
+            if answers is not None:
+                answers[answer.json()["id"]] = answer.json()["phone_code"]
         elif action.kind in ("open", "close", "pause", "resume"):
             answer = live.post(f"{window}/{action.kind}", "admin")
         elif action.kind == "call":
