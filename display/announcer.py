@@ -8,7 +8,8 @@ Each announcement is rendered to one WAV (chime + speech) and then played: `play
 `aplay`, `wav:///dir` keeps it in the folder (the demo and tests, which check order and durations).
 Speech is espeak-ng (`cmn-latn-pinyin`), or recorded clips when `clips` names a folder holding them:
 `qing.wav` (请), `hao_dao.wav` (号到), `hao_chuangkou_banli.wav` (号窗口办理), `A.wav` … `Z.wav` and
-`0.wav` … `9.wav` — halls often prefer a human voice.
+`0.wav` … `9.wav`, optionally `hao_zaici_dao.wav` (号再次到) for recalls — halls often prefer a human voice.
+A recall has its own chime (three rising tones) and says 再次.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import threading
 import time
 import urllib.parse
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +46,9 @@ class Call:
 
 
 def sentence(call: Call) -> str:
-    return f"请 {spoken_number(call.number)} 号 到 {call.window} 号窗口办理"
+    """A recall says 再次, so a citizen hears that the number was called before."""
+    again = "再次 " if call.recall else ""
+    return f"请 {spoken_number(call.number)} 号 {again}到 {call.window} 号窗口办理"
 
 
 def _read_mono(path: Path) -> np.ndarray:
@@ -59,14 +63,14 @@ def _read_mono(path: Path) -> np.ndarray:
     return frames
 
 
-def chime(seconds: float = 0.9) -> np.ndarray:
-    """A two-tone 叮咚 (E6 then C6) with a soft decay."""
-    half = int(RATE * seconds / 2)
-    t = np.arange(half) / RATE
-    envelope = np.exp(-4 * t)
-    ding = np.sin(2 * np.pi * 1318.5 * t) * envelope
-    dong = np.sin(2 * np.pi * 1046.5 * t) * envelope
-    return (np.concatenate([ding, dong]) * 0.5 * 32767).astype(np.int16)
+def chime(seconds: float = 0.9, recall: bool = False) -> np.ndarray:
+    """A two-tone 叮咚 (E6 then C6) with a soft decay; a recall's is three short rising tones (C6 E6 G6), so it
+    is heard apart from a first call before a word is said."""
+    tones = (1046.5, 1318.5, 1568.0) if recall else (1318.5, 1046.5)
+    part = int(RATE * seconds / len(tones))
+    t = np.arange(part) / RATE
+    envelope = np.exp(-4 * len(tones) / 2 * t)
+    return (np.concatenate([np.sin(2 * np.pi * f * t) * envelope for f in tones]) * 0.5 * 32767).astype(np.int16)
 
 
 def silence(seconds: float) -> np.ndarray:
@@ -86,6 +90,9 @@ class Announcer:
         self.voice, self.rate, self.repeat, self.volume = voice, rate, repeat, volume
         self.clips = clips if clips and all((clips / f"{name}.wav").exists() for name in ("qing", "hao_dao", "hao_chuangkou_banli")) else None
         self.chime = _read_mono(chime_wav) if chime_wav and chime_wav.exists() else chime()
+        self.recall_chime = chime(recall=True)
+        # told on the announcer's thread when a call starts to be heard: the board shows what is being said
+        self.on_speaking: Callable[[Call], None] | None = None
         # (call, WAV, time.monotonic() when its sound was ready to play), the last 1,000: a day must not grow memory
         self.spoken: collections.deque[tuple[Call, Path, float]] = collections.deque(maxlen=1000)
         self.failures = 0
@@ -125,7 +132,8 @@ class Announcer:
         assert self.clips is not None
         parts = [self.clips / "qing.wav"]
         parts += [self.clips / f"{ch}.wav" for ch in call.number]
-        parts.append(self.clips / "hao_dao.wav")
+        again = self.clips / "hao_zaici_dao.wav"  # 号再次到, if recorded; else a recall differs by its chime only
+        parts.append(again if call.recall and again.exists() else self.clips / "hao_dao.wav")
         parts += [self.clips / f"{ch}.wav" for ch in str(call.window)]
         parts.append(self.clips / "hao_chuangkou_banli.wav")
         missing = [p.name for p in parts if not p.exists()]
@@ -135,7 +143,7 @@ class Announcer:
 
     def render(self, call: Call, times: int) -> Path:
         speech = self._speech(sentence(call), call)
-        pieces = [self.chime, silence(0.25)]
+        pieces = [self.recall_chime if call.recall else self.chime, silence(0.25)]
         for n in range(times):
             pieces += [speech, silence(0.6 if n < times - 1 else 0.2)]
         path = self.folder / f"{next(self._counter):05d}-{call.number}-{call.window}.wav"
@@ -155,6 +163,8 @@ class Announcer:
                 times = 1 if self._queue.qsize() >= BURST else self.repeat
                 path = self.render(call, times)
                 self.spoken.append((call, path, time.monotonic()))
+                if self.on_speaking is not None:
+                    self.on_speaking(call)
                 if self.mode == "play":
                     subprocess.run(["aplay", "-q", str(path)], capture_output=True, timeout=60)
                     path.unlink(missing_ok=True)

@@ -1,5 +1,6 @@
-"""The lobby board (Kivy): the latest call large and flashing, the last calls, every open window with its
-number, waiting counts, a notice line, the hall name and clock; at night the 24-hour zone's message; a red
+"""The lobby board (Kivy): the call being said large and flashing (through a burst it follows the voice; it
+clears a few seconds after), the last calls with their matters, every open window with its number, waiting
+counts, the 过号 list, a notice line, the hall name and clock; at night the 24-hour zone's message; a red
 line when the stream is lost. `window` mode shows one window for the small screen above it.
 
 The event follower and the announcer run in their own threads; what they report reaches widgets only
@@ -18,8 +19,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 
-from display.announcer import Announcer
-from display.board_state import BoardState
+from display.announcer import Announcer, Call
+from display.board_state import BoardState, ShownCall
 from display.strings import t
 from kiosk.kivy_setup import register_cjk_font
 
@@ -52,7 +53,7 @@ class Panel(BoxLayout):
 
 class BoardApp(App):
     def __init__(self, follower_factory, announcer: Announcer, *, window: int | None = None,  # noqa: ANN001
-                 notice: str = "", flash_s: float = 5, **kwargs):  # noqa: ANN003
+                 notice: str = "", flash_s: float = 5, hold_s: float = 10, **kwargs):  # noqa: ANN003
         super().__init__(**kwargs)
         self.state = BoardState()
         self.follower = follower_factory(self._snapshot_from_thread, self._event_from_thread)
@@ -60,7 +61,14 @@ class BoardApp(App):
         self.window_mode = window
         self.notice = notice
         self.flash_s = flash_s
+        self.hold_s = hold_s  # the big panel keeps a call this long after its flash, then clears
         self.hall_info: dict = {}
+        # the big panel: the call being said (it follows the voice through a burst), until flash and hold are over
+        self.panel: ShownCall | None = None
+        self._panel_until = 0.0
+        self._to_show: dict[tuple[str, int, bool], ShownCall] = {}  # announced, waiting for the voice
+        self.panel_seen: collections.deque = collections.deque(maxlen=2000)  # the panel's numbers in order (tests)
+        announcer.on_speaking = lambda call: Clock.schedule_once(lambda _dt: self._speaking(call))
         # the last calls' (number, time.monotonic() when drawn), for the benchmarks; bounded
         self.shown_at: collections.deque = collections.deque(maxlen=2000)
         self._flash_until = 0.0
@@ -82,11 +90,43 @@ class BoardApp(App):
         import time
 
         for call in self.state.apply(event, self.follower.clock.now()):
-            self.announcer.announce(call)
-            self._flash_until = time.monotonic() + self.flash_s
+            shown = self.state.latest
+            if self.announcer.mode == "none" or shown is None:
+                self._put_on_panel(shown)  # nothing is said: the panel shows the call as it comes
+            else:
+                self._to_show[(call.number, call.window, call.recall)] = shown
+                self.announcer.announce(call)
         if event["type"] == "ticket-called":
             self._pending_shown.append(event["number"])
         self._render_soon()  # a burst of events in one frame is drawn once
+
+    def _speaking(self, call: Call) -> None:
+        self._put_on_panel(self._to_show.pop((call.number, call.window, call.recall), None))
+
+    def _put_on_panel(self, shown: ShownCall | None) -> None:
+        import time
+
+        if shown is None:
+            return
+        self.panel = shown
+        self._flash_until = time.monotonic() + self.flash_s
+        self._panel_until = self._flash_until + self.hold_s
+        if not self.panel_seen or self.panel_seen[-1] != shown.number:
+            self.panel_seen.append(shown.number)
+        self._render_soon()
+
+    def _panel_call(self) -> ShownCall | None:
+        """The panel's call while its time lasts, its window is open and busy (a paused or closed window's call goes,
+        and so does one its window let go of, e.g. as 过号); in a burst the window may hold the next one already."""
+        import time
+
+        call = self.panel
+        if call is None or time.monotonic() >= self._panel_until:
+            return None
+        row = self.state.windows.get(call.window)
+        if row is not None and (row.state != "open" or row.current is None) or call.number in self.state.no_shows:
+            return None
+        return call
 
     # ---- Kivy
     def build(self):  # noqa: ANN201
@@ -133,8 +173,9 @@ class BoardApp(App):
         latest = Panel(orientation="vertical", size_hint_x=0.55, padding=10)
         self.latest_please = text("", 56)
         self.latest_number = text("", 200, YELLOW, bold=True)
+        self.latest_category = text("", 56)
         self.latest_window = text("", 80, YELLOW, bold=True)
-        for widget in (self.latest_please, self.latest_number, self.latest_window):
+        for widget in (self.latest_please, self.latest_number, self.latest_category, self.latest_window):
             latest.add_widget(widget)
         middle.add_widget(latest)
         recent = Panel(orientation="vertical", size_hint_x=0.45, padding=10)
@@ -149,8 +190,10 @@ class BoardApp(App):
         self.grid_windows: tuple[int, ...] = ()
         self.board_view.add_widget(self.grid)
         self.waiting_label = text("", 34, size_hint_y=None, height=60 * f)
+        self.no_show_label = text("", 34, RED, bold=True, size_hint_y=None, height=56 * f)
         self.notice_label = text(self.notice, 32, YELLOW, size_hint_y=None, height=56 * f)
         self.board_view.add_widget(self.waiting_label)
+        self.board_view.add_widget(self.no_show_label)
         self.board_view.add_widget(self.notice_label)
         self.layout: tuple[str, bool] | None = None
 
@@ -210,17 +253,20 @@ class BoardApp(App):
     def _render_board(self, flashing: bool) -> None:
         state = self.state
         color = WHITE if flashing else YELLOW
-        if state.latest:
-            self.latest_please.text = t("please")
-            self.latest_number.text = state.latest.number
-            self.latest_window.text = t("to_window", window=state.latest.window)
+        panel = self._panel_call()
+        if panel:
+            self.latest_please.text = t("please_again") if panel.recall else t("please")
+            self.latest_number.text = panel.number
+            self.latest_category.text = panel.category
+            self.latest_window.text = t("to_window", window=panel.window)
         else:
             self.latest_please.text, self.latest_number.text, self.latest_window.text = "", t("welcome"), ""
+            self.latest_category.text = ""
         self.latest_number.color = self.latest_window.color = color
         recent = list(state.recent)[:6]
         for index, label in enumerate(self.recent_labels):
             call = recent[index] if index < len(recent) else None
-            label.text = f"{call.number}    →    {t('window_n', window=call.window)}" if call else ""
+            label.text = f"{call.number}  {call.category}  →  {t('window_n', window=call.window)}" if call else ""
         shown = tuple(r.number for r in sorted(state.windows.values(), key=lambda r: r.number) if r.state != "closed")
         if shown != self.grid_windows:  # a window opened or closed: the only time cells are made
             self.grid.clear_widgets()
@@ -239,6 +285,7 @@ class BoardApp(App):
             current.color = YELLOW if row.state == "open" else RED
         waiting = "　".join(f"{state.category_names.get(c, c)} {n}" for c, n in state.waiting.items() if n)
         self.waiting_label.text = t("waiting", counts=waiting or t("nobody_waiting"))
+        self.no_show_label.text = t("no_shows", numbers="　".join(state.no_shows)) if state.no_shows else ""
 
     def _render_window(self, flashing: bool) -> None:
         row = self.state.windows.get(self.window_mode)

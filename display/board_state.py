@@ -31,6 +31,7 @@ class ShownCall:
     window_name: str
     at: dt.datetime
     recall: bool = False
+    category: str = ""  # the matter's name, shown with the number
 
 
 @dataclass
@@ -40,6 +41,7 @@ class BoardState:
     category_names: dict[str, str] = field(default_factory=dict)
     recent: collections.deque = field(default_factory=lambda: collections.deque(maxlen=8))
     latest: ShownCall | None = None
+    no_shows: collections.deque = field(default_factory=lambda: collections.deque(maxlen=8))  # 过号, newest first
     last_event_id: int = 0
     synced: bool = False
 
@@ -76,7 +78,10 @@ class BoardState:
                 row.current = number
             if not recall and category in self.waiting:
                 self.waiting[category] = max(0, self.waiting[category] - 1)
-            shown = ShownCall(number, window, row.name if row else f"{window} 号窗口", at, recall)
+            if number in self.no_shows:  # back and called again
+                self.no_shows.remove(number)
+            shown = ShownCall(number, window, row.name if row else f"{window} 号窗口", at, recall,
+                              self.category_names.get(category, ""))
             self.latest = shown
             if not recall:
                 self.recent.appendleft(shown)
@@ -85,12 +90,16 @@ class BoardState:
         elif kind in ("ticket-finished", "ticket-no-show", "ticket-transferred"):
             if row is not None and row.current == number:
                 row.current = None
+            if kind == "ticket-no-show" and number and number not in self.no_shows:
+                self.no_shows.appendleft(number)
             if kind == "ticket-transferred":
                 target = (event.get("data") or {}).get("to_category") or category
                 if target in self.waiting:
                     self.waiting[target] += 1
         elif kind in ("ticket-issued", "ticket-returned") and category in self.waiting:
             self.waiting[category] += 1
+            if kind == "ticket-returned" and number in self.no_shows:
+                self.no_shows.remove(number)
         elif kind == "ticket-cancelled" and category in self.waiting and event.get("status") == "cancelled":
             self.waiting[category] = max(0, self.waiting[category] - 1)
         elif kind.startswith("window-") and row is not None:

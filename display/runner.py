@@ -20,7 +20,8 @@ def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy i
         return EventFollower(settings.caller_url, token, on_snapshot=on_snapshot, on_event=on_event,
                              silence_s=settings.silence_s)
 
-    return BoardApp(follower, announcer, window=settings.window, notice=settings.notice, flash_s=settings.flash_s)
+    return BoardApp(follower, announcer, window=settings.window, notice=settings.notice, flash_s=settings.flash_s,
+                    hold_s=settings.hold_s)
 
 
 def run_display(settings: DisplaySettings) -> int:

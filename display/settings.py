@@ -23,6 +23,7 @@ class DisplaySettings(BaseSettings):
     clips: Path | None = None  # recorded clips folder (assets/voice), instead of synthetic speech
     notice: str = "请留意叫号，过号请到服务台；办事请带齐材料。"
     flash_s: float = Field(default=5, ge=0)
+    hold_s: float = Field(default=10, ge=0)  # the big panel keeps the call this long after the flash, then clears
     silence_s: float = Field(default=15, gt=0)  # the stream counts as lost after this long without a byte
     width: int = 1920
     height: int = 1080

@@ -3,6 +3,8 @@
 ZH_CN = {
     "title": "叫号大屏",
     "please": "请",
+    "please_again": "再次请",
+    "no_shows": "过号：{numbers}　请到服务台",
     "to_window": "到 {window} 号窗口办理",
     "window_n": "{window} 号窗口",
     "recent": "最近叫号",

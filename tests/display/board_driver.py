@@ -85,6 +85,7 @@ def main() -> int:
     finally:
         app.announcer.wait_idle(60)
         result["shown_at"] = list(app.shown_at)
+        result["panel_seen"] = list(app.panel_seen)
         result["spoken"] = [[c.number, c.window, ready] for c, _, ready in app.announcer.spoken]
         result["rss_mb"] = state.get("rss", {})
         result["clock_offset"] = time.time() - time.monotonic()

@@ -58,3 +58,21 @@ def test_recorded_clips_are_joined_instead_of_synthetic_speech(tmp_path):
 def test_unknown_urls_are_refused():
     with pytest.raises(ValueError):
         Announcer("mp3://x")
+
+
+def test_a_recall_sounds_different_from_a_first_call(tmp_path):
+    from display.announcer import sentence
+
+    assert sentence(Call("A012", 3)) == "请 A 零一二 号 到 3 号窗口办理"
+    assert sentence(Call("A012", 3, recall=True)) == "请 A 零一二 号 再次 到 3 号窗口办理"
+    first, again = chime(), chime(recall=True)
+    spectrum = lambda tone: np.abs(np.fft.rfft(tone.astype(float)))  # noqa: E731
+    peak = lambda tone: np.argmax(spectrum(tone)) * RATE / len(tone)  # noqa: E731
+    assert abs(peak(first[len(first) // 2:]) - 1046.5) < 20  # 叮咚 ends low
+    assert abs(peak(again[-len(again) // 3:]) - 1568.0) < 20  # the recall's three tones end high
+    announcer = Announcer(f"wav://{tmp_path / 'out'}", repeat=1)
+    heard = []
+    announcer.on_speaking = heard.append
+    announcer.announce(Call("A012", 3, recall=True))
+    assert announcer.wait_idle(30) and heard == [Call("A012", 3, recall=True)]
+    announcer.close()

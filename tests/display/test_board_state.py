@@ -59,3 +59,18 @@ def test_night_is_when_tickets_are_not_issued_and_no_window_holds_anyone():
     assert board.is_night({"issuing_now": False})
     board.apply(event(11, "ticket-called", "A001", 3, "shebao"), NOW)
     assert not board.is_night({"issuing_now": False})  # a late citizen is still being called
+
+
+def test_calls_carry_their_matter_and_no_shows_are_listed_until_they_come_back():
+    board = BoardState()
+    board.resync(SNAPSHOT)
+    board.apply(event(11, "ticket-called", "A001", 3, "shebao"), NOW)
+    assert board.latest.category == "社保" and board.recent[0].category == "社保"
+    board.apply(event(12, "ticket-no-show", "A001", 3, "shebao"), NOW)
+    board.apply(event(13, "ticket-called", "A002", 3, "shebao"), NOW)
+    board.apply(event(14, "ticket-no-show", "A002", 3, "shebao"), NOW)
+    assert list(board.no_shows) == ["A002", "A001"]
+    board.apply(event(15, "ticket-returned", "A001", None, "shebao"), NOW)
+    assert list(board.no_shows) == ["A002"]
+    board.apply(event(16, "ticket-called", "A002", 3, "shebao"), NOW)  # returned at the desk and called again
+    assert list(board.no_shows) == []

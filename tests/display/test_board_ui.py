@@ -48,7 +48,33 @@ def test_calls_show_on_the_board_and_are_spoken_then_a_burst_of_fifty(caller, cl
     assert outcome["error"] is None, outcome["log"]
     spoken = [number for number, _, _ in outcome["spoken"]]
     assert spoken == [f"A{n:03d}" for n in range(1, 51)]  # all fifty, in order
+    assert outcome["panel_seen"] == spoken  # the big panel showed each call as it was said, not the burst's last
     assert has_content(shot("board.png")) and has_content(shot("board-burst.png"))
+
+
+def test_the_big_panel_clears_after_its_flash_and_no_shows_are_listed(caller, clock, tmp_path, shot):
+    ready, cleared = tmp_path / "ready", tmp_path / "cleared"
+    process, result = start_board(
+        {"caller_url": caller.base, "token": caller.tokens["display"], "announcer": "none://", "flash_s": 1,
+         "hold_s": 1},
+        [{"wait_connected": True}, {"signal": str(ready)}, {"wait_text": "到 3 号窗口办理"}, {"wait_text": "社保"},
+         {"wait_text": "欢迎光临", "timeout": 10},  # before: 请 A001 到 3 号窗口办理 stayed up for good
+         {"signal": str(cleared)}, {"wait_text": "过号：A002"}, {"shot": str(shot("board-no-shows.png"))}],
+        tmp_path / "board")
+    wait_for_file(ready)
+    issue(caller)
+    issue(caller)
+    call(caller, 3)
+    wait_for_file(cleared)
+    counter = {"role": "counter", "window": 3}
+    caller.post("/api/v1/windows/3/finish", **counter)
+    caller.post("/api/v1/windows/3/call-next", **counter)
+    for _ in range(2):
+        caller.post("/api/v1/windows/3/recall", **counter)
+    assert caller.post("/api/v1/windows/3/no-show", **counter).status_code == 200
+    outcome = finish_board(process, result)
+    assert outcome["error"] is None, outcome["log"]
+    assert has_content(shot("board-no-shows.png"))
 
 
 def test_a_lost_stream_is_shown_and_the_board_recovers(hall, sqlite_url, clock, tmp_path, shot):
