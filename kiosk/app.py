@@ -31,7 +31,7 @@ from kiosk.screens.id_card_screen import IdCardScreen
 from kiosk.screens.message_screen import MessageScreen
 from kiosk.screens.night_screen import BookedScreen, CategoriesScreen, NightScreen, SlotsScreen
 from kiosk.screens.typed_id_screen import TypedIdScreen
-from kiosk.screens.widgets import rescale
+from kiosk.screens.widgets import find, rescale
 from kiosk.strings import t
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ SCREENS = {
     "check_in": CheckInScreen, "done": DoneScreen, "message": MessageScreen, "night": NightScreen,
     "categories": CategoriesScreen, "slots": SlotsScreen, "booked": BookedScreen,
 }
-LARGE_TYPE = 1.3
+LARGE_TYPE = 1.6  # 大字模式: every text this much larger (for elderly eyes)
+IDLE_WARNING_S = 10  # this long before the idle reset, the screen and the voice say it is coming
 CARD_REMINDER_S = 6  # after a ticket, 请取回身份证 is said again this often while the card lies on the reader
 CARD_REMINDER_MAX_S = 120  # and the done screen waits this long at most for the card to be taken
 
@@ -69,6 +70,7 @@ class KioskApp(App):
         self._pending: dict[str, Any] | None = None  # an issue to retry with the same key
         self._return_home = None
         self._refreshing = False
+        self._warned = False  # the idle warning is showing
 
     # ---- Kivy
     def build(self) -> ScreenManager:
@@ -89,14 +91,31 @@ class KioskApp(App):
 
     def _touched(self, *_: Any) -> None:
         self.last_touch = time.monotonic()
+        if self._warned:
+            self._warned = False
+            self.manager.current_screen.warn("")
 
     def _check_idle(self, _dt: float) -> None:
         current = self.manager.current
-        if current in ("home", "night") or self._pending is not None:
-            return  # a message screen goes home too: an out-of-service one comes straight back if still true
-        if time.monotonic() - self.last_touch > self.idle_timeout_s:
+        if current in ("home", "night", "done") or self._pending is not None:
+            return  # the done screen goes home by itself; a message screen goes home too (an out-of-service one
+            # comes straight back if still true)
+        idle = time.monotonic() - self.last_touch
+        if idle > self.idle_timeout_s:
             log.info("idle on %s: back home", current)
-            self.go_home()
+            self.next_citizen()
+        elif idle > self.idle_timeout_s - IDLE_WARNING_S and not self._warned:
+            self._warned = True
+            left = max(1, round(self.idle_timeout_s - idle))
+            self.manager.current_screen.warn(t("idle_warning", seconds=left))
+            self.journey.say("say_idle_warning", seconds=left)
+
+    def next_citizen(self) -> None:
+        """Home for whoever comes next: large type off again (it was this citizen's choice), no warning left."""
+        self._warned = False
+        if self.large_type:
+            self.toggle_large_type()
+        self.go_home()
 
     # ---- plumbing
     def _work(self, task: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> None:
@@ -158,6 +177,9 @@ class KioskApp(App):
         self.large_type = not self.large_type
         self.font_scale = LARGE_TYPE if self.large_type else 1.0
         rescale(self.manager.current_screen)
+        button = find(self.manager.current_screen, "large_type")
+        if button is not None:  # the button says what a touch does now, at once
+            button.text = t("normal_type") if self.large_type else t("large_type")
 
     def request_help(self) -> None:
         self._work(self.journey.request_help, lambda text: self.go("message", message=text),
@@ -201,13 +223,13 @@ class KioskApp(App):
                 return
             screen = self.manager.current_screen
             if isinstance(result, CardLeftOn):
-                if screen.status.text != t("card_left_on", name=result.masked_name):
+                if screen.status.plain_text != t("card_left_on", name=result.masked_name):
                     screen.status.text = t("card_left_on", name=result.masked_name)
                     self.journey.say("say_card_left_on")
                 Clock.schedule_once(again, 0.4)
                 return
             if isinstance(result, CardReadError):
-                if result.failure is ReadFailure.NO_CARD and screen.status.text != t("card_failed"):
+                if result.failure is ReadFailure.NO_CARD and screen.status.plain_text != t("card_failed"):
                     screen.status.text = t("waiting_card")
                 if result.failure in (ReadFailure.READ_FAILED, ReadFailure.BAD_DATA, ReadFailure.DISCONNECTED):
                     screen.status.text = t("card_failed")
@@ -233,7 +255,7 @@ class KioskApp(App):
             if pending["card"] is not None:
                 self._remind_card(time.monotonic())
             else:
-                self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
+                self._return_home = Clock.schedule_once(lambda _dt: self.next_citizen(), self.done_return_s)
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, Refused):
@@ -277,7 +299,7 @@ class KioskApp(App):
                 Clock.schedule_once(lambda _dt: current == self.journey_id and self._remind_card(since, spoken), 0.5)
                 return
             screen.card_taken()
-            self._return_home = Clock.schedule_once(lambda _dt: self.go_home(),
+            self._return_home = Clock.schedule_once(lambda _dt: self.next_citizen(),
                                                     max(3.0, self.done_return_s - elapsed))
 
         self._work(self.journey.card_left, seen, lambda exc: seen(False))
@@ -301,7 +323,7 @@ class KioskApp(App):
                 self.go("message", message=t("scan_nothing"), walk_in=purpose == "check_in")
             elif isinstance(result, TicketOutcome):
                 self.go("done", outcome=result)
-                self._return_home = Clock.schedule_once(lambda _dt: self.go_home(), self.done_return_s)
+                self._return_home = Clock.schedule_once(lambda _dt: self.next_citizen(), self.done_return_s)
             else:
                 self.go("message", message=result)
 

@@ -28,5 +28,5 @@ class DoneScreen(KioskScreen):
         self.page.add_widget(self.bottom(BigButton(t("home"), "home", self.app.go_home, color=GREEN, size=48)))
 
     def card_taken(self) -> None:
-        if self.card_reminder.text:
+        if self.card_reminder.plain_text:
             self.card_reminder.text = t("card_taken")

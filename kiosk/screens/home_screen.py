@@ -1,4 +1,4 @@
-"""首页: the hall's categories as large buttons with waiting counts and estimated waits; 预约签到."""
+"""首页: the hall's categories as large buttons with their pictograms, waiting counts and estimated waits; 预约签到."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from kivy.uix.gridlayout import GridLayout
 
 from kiosk.journey import wait_minutes
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREEN, BigButton, Text
+from kiosk.screens.widgets import GREEN, ICONS, BigButton, Text
 from kiosk.strings import t
 
 
@@ -25,7 +25,8 @@ class HomeScreen(KioskScreen):
             elif minutes is not None and choice.waiting:
                 lines.append(t("wait_about", minutes=minutes))
             grid.add_widget(BigButton("\n".join(lines), f"category:{choice.id}",
-                                      lambda c=choice: self.app.choose_category(c.id), size=40))
+                                      lambda c=choice: self.app.choose_category(c.id), size=40,
+                                      icon=ICONS / f"{choice.id}.png"))
         self.page.add_widget(grid)
         self.page.add_widget(self.bottom(BigButton(t("check_in"), "check_in", self.app.start_check_in, size=48,
                                                    color=GREEN)))

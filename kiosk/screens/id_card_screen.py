@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kivy.uix.image import Image
+
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.widgets import GREY, BigButton, Text
+from kiosk.screens.widgets import GREY, ICONS, BigButton, Text
 from kiosk.strings import t
 
 
@@ -11,7 +13,8 @@ class IdCardScreen(KioskScreen):
     def build(self, category: str, purpose: str = "ticket", slot: str | None = None, failed: bool = False,
               **data) -> None:  # noqa: ANN003
         self.category = category
-        self.page.add_widget(Text(t("put_id_card"), size=60, bold=True))
+        self.page.add_widget(Text(t("put_id_card"), size=60, bold=True, size_hint_y=None, height=240))
+        self.page.add_widget(Image(source=str(ICONS / "card_reader.png"), fit_mode="contain"))  # where the reader is
         self.status = Text(t("card_failed") if failed else t("waiting_card"), size=36, color=(0.5, 0.1, 0.1, 1) if failed else (0.2, 0.2, 0.2, 1))
         self.page.add_widget(self.status)
         buttons = [BigButton(t("back"), "back", self.app.go_home, color=GREY, size=40),

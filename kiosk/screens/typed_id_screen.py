@@ -15,8 +15,8 @@ class TypedIdScreen(KioskScreen):
               slot: str | None = None, **data) -> None:  # noqa: ANN003
         self.category, self.purpose, self.slot = category, purpose, slot
         self.digits = ""
-        self.page.add_widget(Text(t("type_id"), size=48, bold=True, size_hint_y=None, height=100))
-        self.display = Text("", size=64, bold=True, size_hint_y=None, height=120)
+        self.page.add_widget(Text(t("type_id"), size=48, bold=True, size_hint_y=None, height=100, scales=False))
+        self.display = Text("", size=64, bold=True, size_hint_y=None, height=120, scales=False)  # large already
         self.page.add_widget(self.display)
         self.error = Text(error, size=32, color=(0.7, 0.1, 0.1, 1), size_hint_y=None, height=60)
         self.page.add_widget(self.error)

@@ -6,11 +6,19 @@ without depending on layout.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
+from kivy.core.text import Label as CoreLabel
 from kivy.uix.button import Button
+from kivy.uix.image import Image
 from kivy.uix.label import Label
+
+from kiosk.line_breaking import break_lines
+
+ICONS = Path(__file__).resolve().parents[2] / "assets" / "icons"  # the pictograms the kiosk ships
 
 BLUE = (0.09, 0.36, 0.73, 1)
 GREEN = (0.13, 0.55, 0.27, 1)
@@ -25,24 +33,65 @@ def scaled(size: float) -> float:
     return size * (app.font_scale if app else 1.0)
 
 
-class BigButton(Button):
-    def __init__(self, text: str, tag: str, on_tap, *, size: float = 44, color=BLUE, **kwargs):  # noqa: ANN001
-        super().__init__(text=text, halign="center", valign="middle", background_normal="",
+class Wrapped:
+    """A label that breaks its own lines by the Chinese rules (kiosk/line_breaking.py) for its width and font:
+    whatever is assigned to `text` is kept as `plain_text` and shown with the line breaks put in."""
+
+    plain_text = ""
+    _shown = None
+
+    def _start_wrapping(self) -> None:
+        self.plain_text = self.text
+        self.bind(text=self._rewrap, width=self._rewrap, font_size=self._rewrap)
+
+    def _rewrap(self, *_: object) -> None:
+        if self.text != self._shown:  # assigned from outside: the new text to show
+            self.plain_text = self.text
+        room = self.width - 20
+        if room <= 0 or not self.plain_text:
+            self._shown = self.text
+            return
+        measure = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
+        shown = "\n".join(break_lines(self.plain_text, lambda line: measure.get_extents(line)[0] <= room))
+        self._shown = shown
+        if self.text != shown:
+            self.text = shown
+
+
+class BigButton(Wrapped, Button):
+    """`icon`: a pictogram (assets/icons/) left of the words, which then live in a label inside the button."""
+
+    def __init__(self, text: str, tag: str, on_tap, *, size: float = 44, color=BLUE, scales: bool = True,
+                 icon: Path | None = None, **kwargs):  # noqa: ANN001
+        with_icon = icon is not None and icon.exists()
+        super().__init__(text="" if with_icon else text, halign="center", valign="middle", background_normal="",
                          background_color=color, color=(1, 1, 1, 1), **kwargs)
         self.tag = tag
-        self.base_size = size
-        self.font_size = scaled(size)
+        if scales:
+            self.base_size = size
+        self.font_size = scaled(size) if scales else size
         self.bind(size=lambda *_: setattr(self, "text_size", (self.width - 20, None)))
         self.bind(on_release=lambda *_: on_tap())
+        self._start_wrapping()
+        if with_icon:
+            inside = BoxLayout(padding=8, spacing=4)
+            inside.add_widget(Image(source=str(icon), size_hint_x=0.24, fit_mode="contain"))
+            inside.add_widget(Text(text, size=size, color=(1, 1, 1, 1), scales=scales))
+            self.add_widget(inside)
+            self.bind(pos=lambda *_: setattr(inside, "pos", self.pos), size=lambda *_: setattr(inside, "size", self.size))
 
 
-class Text(Label):
+class Text(Wrapped, Label):
+    """`scales=False`: keeps its size in large-type mode (the top bar, a text already large)."""
+
     def __init__(self, text: str = "", *, size: float = 36, bold: bool = False, color=INK, halign: str = "center",
-                 **kwargs):  # noqa: ANN001
+                 scales: bool = True, **kwargs):  # noqa: ANN001
         super().__init__(text=text, bold=bold, color=color, halign=halign, valign="middle", **kwargs)
-        self.base_size = size
-        self.font_size = scaled(size)
+        if scales:
+            self.base_size = size
+        self.font_size = scaled(size) if scales else size
         self.bind(width=lambda *_: setattr(self, "text_size", (self.width - 20, None)))
+        self._start_wrapping()
 
 
 class Page(BoxLayout):

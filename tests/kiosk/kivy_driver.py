@@ -46,7 +46,9 @@ def main() -> int:
     state = {"index": 0, "since": time.monotonic(), "frames": 0, "touched_at": None}
 
     def texts() -> str:
-        return "\n".join(getattr(w, "text", "") for w in app.manager.current_screen.walk() if hasattr(w, "text"))
+        # the texts as set, without the line breaks the labels put in for their width
+        return "\n".join(getattr(w, "plain_text", None) or getattr(w, "text", "")
+                         for w in app.manager.current_screen.walk() if hasattr(w, "text"))
 
     def step(_dt: float) -> None:
         state["frames"] += 1

@@ -192,3 +192,17 @@ def test_a_card_left_on_the_reader_is_not_the_next_citizens_and_the_kiosk_asks_f
     slip = read(bytes(printer.printed)).text
     assert "办事人：王*" in slip and "李" not in slip
     assert sum(c["waiting"] for c in caller.get("/api/v1/categories").json()) == 1
+
+
+def test_large_type_shows_its_state_at_once_warns_before_the_idle_reset_and_is_off_for_the_next_citizen(caller,
+                                                                                                       tmp_path):
+    outcome = run_kiosk_script(
+        {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": "dummy://", "speech": "none://",
+         "idle_timeout_s": 14},
+        [{"wait": "home"}, {"tap": "large_type"}, {"expect_text": "标准字号"},  # before: 大字模式 until the screen changed
+         {"tap": "category:shebao"}, {"wait": "guide"}, {"expect_text": "标准字号"},
+         {"expect_text": "秒后将返回首页", "timeout": 12},  # said and shown before the reset
+         {"shot": str(tmp_path / "warned.png")}, {"wait": "home", "timeout": 15}, {"expect_text": "大字模式"}],
+        tmp_path / "ui",
+    )
+    assert outcome["error"] is None, outcome
