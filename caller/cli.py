@@ -183,18 +183,21 @@ def run_simulate(args: argparse.Namespace) -> int:
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
     started = time.perf_counter()
     names = args.policy or DEFAULT_POLICIES
+    staffed = None  # with --absences: the same days with every window staffed, for the estimate's error
     try:
         if args.trace:
             trace = read_trace(args.trace, [c.id for c in hall.categories])
             days = replayed_days(hall, trace, args.seed, names, args.season, args.lunch)
         else:
-            days = generated_days(hall, args.days, args.seed, args.season, names, args.lunch)
+            days = generated_days(hall, args.days, args.seed, args.season, names, args.lunch, args.absences)
+            staffed = generated_days(hall, args.days, args.seed, args.season, names) if args.absences else None
     except (TraceError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     summaries = {name: summarise(results) for name, results in days.items()}
     elapsed = time.perf_counter() - started
-    kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "")
+    kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "") + (
+        " (a window away once a day)" if getattr(args, "absences", False) and not args.trace else "")
     what = f"trace {args.trace.name}" if args.trace else f"{args.days} generated {kind} days"
     if args.plot:
         from caller.simulation.plot import plot_waits
@@ -205,6 +208,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     else:
         print(f"{what}, seed {args.seed}, {elapsed:.1f} s")
         print(format_table(summaries))
+        if staffed is not None:
+            print("estimate error (est MAE, min) with windows closed and opened during the day, beside the same days "
+                  "with every window staffed:")
+            for name, results in staffed.items():
+                print(f"  {name:<16}{summaries[name]['estimate_mae_min'] or 0:>6.2f}  (staffed all day: "
+                      f"{summarise(results)['estimate_mae_min'] or 0:.2f})")
     return 0
 
 
@@ -286,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--days", type=int, default=60)
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--season", action="store_true", help="医保 season: 医保 ×2.2, seasonal window open")
+    simulate.add_argument("--absences", action="store_true",
+                          help="each staffed window is away once a day for 20-40 min (instead of lunch): the "
+                               "estimate's error with windows closed and opened, printed beside the staffed day's")
     simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
     simulate.add_argument("--trace", type=Path, help="replay a recorded day: CSV arrival_s,category,priority,service_s,patience_s")
     simulate.add_argument("--lunch", action="store_true", help="windows take the hall file's lunch breaks")

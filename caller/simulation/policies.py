@@ -7,6 +7,7 @@ baselines the reform is measured against.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -129,4 +130,18 @@ def lunch_schedule(windows: Iterable[SimWindowSpec], hall: Hall) -> dict[int, tu
         turn = seen_by_reach.get(spec.serves, 0)
         seen_by_reach[spec.serves] = turn + 1
         schedule[spec.number] = (start, start + length) if turn % 2 == 0 else (start + length, start + 2 * length)
+    return schedule
+
+
+def absence_schedule(windows: Iterable[SimWindowSpec], seed: int, day_s: float = 8 * 3600.0) -> dict[int, tuple[float, float]]:
+    """Windows closed and opened again during the day: each staffed window (not the tidal one) is away once,
+    20 to 40 minutes from a time drawn between half an hour after opening and an hour before issuing ends (an
+    errand, a meeting, a citizen taken to the back office). Seeded per day, the same for every policy."""
+    rng = random.Random(seed * 7919 + 17)
+    schedule: dict[int, tuple[float, float]] = {}
+    for spec in sorted(windows, key=lambda w: w.number):
+        if spec.tidal:
+            continue
+        start = rng.uniform(1800.0, day_s - 3600.0)
+        schedule[spec.number] = (start, start + rng.uniform(1200.0, 2400.0))
     return schedule

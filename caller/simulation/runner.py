@@ -15,7 +15,7 @@ from caller.simulation.generator import (
     generate_day,
 )
 from caller.simulation.metrics import summarise
-from caller.simulation.policies import lunch_schedule, policies
+from caller.simulation.policies import absence_schedule, lunch_schedule, policies
 from caller.simulation.simulator import DayResult, simulate_day
 from caller.simulation.trace import Arrival
 
@@ -31,7 +31,9 @@ def run_days(
     profile: DayProfile = NORMAL,
     in_season: bool = False,
     lunch: bool = False,
+    absences: bool = False,
 ) -> dict[str, list[DayResult]]:
+    """`absences`: each staffed window is away once a day (absence_schedule), instead of lunch breaks."""
     rules = rules_from_hall(hall)
     calendar_day = NORMAL_DAY if in_season else OUT_OF_SEASON_DAY
     available = policies(hall, rules, calendar_day)
@@ -45,17 +47,18 @@ def run_days(
         fates = draw_fates(seed, arrivals, profile)
         for name in names:
             policy = available[name]
-            results[name].append(simulate_day(arrivals, fates, policy, rules, mean, hall.tidal.rule(), breaks[name]))
+            away = absence_schedule(policy.windows, seed) if absences else breaks[name]
+            results[name].append(simulate_day(arrivals, fates, policy, rules, mean, hall.tidal.rule(), away))
     return results
 
 
 def generated_days(
-    hall: Hall, days: int, seed: int, season: bool, names: Sequence[str], lunch: bool = False
+    hall: Hall, days: int, seed: int, season: bool, names: Sequence[str], lunch: bool = False, absences: bool = False
 ) -> dict[str, list[DayResult]]:
     profile = SEASON if season else NORMAL
     seeds = [seed + i for i in range(days)]
     arrivals = [generate_day(s, profile) for s in seeds]
-    return run_days(hall, arrivals, seeds, names, profile, season, lunch)
+    return run_days(hall, arrivals, seeds, names, profile, season, lunch, absences)
 
 
 def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[str], lunch: bool = False) -> dict[str, dict]:

@@ -211,3 +211,28 @@ def test_a_replayed_trace_can_be_plotted(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_windows_away_once_a_day_call_nobody_meanwhile_and_the_estimates_error_is_printed_beside_the_staffed_days(
+        hall):
+    import subprocess
+    import sys
+
+    from caller.simulation.policies import absence_schedule
+    from tests.conftest import ROOT
+
+    rules = rules_from_hall(hall)
+    policy = policies(hall, rules, OUT_OF_SEASON_DAY)["ours"]
+    schedule = absence_schedule(policy.windows, 5)
+    assert schedule == absence_schedule(policy.windows, 5) != absence_schedule(policy.windows, 6)  # seeded per day
+    assert all(1200 <= end - begin <= 2400 for begin, end in schedule.values())
+    arrivals = generate_day(5)
+    day = simulate_day(arrivals, draw_fates(5, arrivals), policy, rules,
+                       {c.id: c.service_minutes * 60 for c in hall.categories}, lunch=schedule)
+    for t, window, _number in day.calls:
+        begins, ends = schedule[window]
+        assert not begins <= t < ends, f"window {window} called at {t} while away"
+    run = subprocess.run([sys.executable, "-m", "caller.cli", "simulate", "--days", "2", "--absences", "--policy",
+                          "ours"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    assert "windows closed and opened" in run.stdout and "(staffed all day:" in run.stdout
