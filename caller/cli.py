@@ -77,10 +77,11 @@ def run_caller(args: argparse.Namespace) -> int:
             print(f"  admin token: {tokens['admin']}")
         print("  issuing hours are not enforced in demo mode")
     app = create_app(settings)
-    print(f"OneWindow caller: http://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
+    scheme = "https" if settings.tls_cert else "http"
+    print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
     server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
                max_connections=settings.max_connections, keep_alive_s=settings.keep_alive_s,
-               access_log=args.access_log)
+               access_log=args.access_log, tls_cert=settings.tls_cert, tls_key=settings.tls_key)
     return 0
 
 
@@ -304,6 +305,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--json", action="store_true")
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
+    from caller import tls
+
+    tls.add_commands(sub)
     return parser
 
 

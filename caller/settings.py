@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,4 +27,13 @@ class CallerSettings(BaseSettings):
     # waits (429); behind a proxy on one of `trusted_proxies` the address is the one it forwards
     lookup_misses_per_10min: int = Field(default=30, ge=1)
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1", "::1"])
+    # HTTPS on the LAN (onewindow tls make-cert): kiosks send ID numbers; both, or neither
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
     demo: bool = False  # ./dev hall: tokens in a file, any hour, the slip's QR may point at this machine
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> CallerSettings:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        return self

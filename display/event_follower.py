@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import requests
 
@@ -22,9 +23,13 @@ log = logging.getLogger(__name__)
 
 class EventFollower:
     def __init__(self, base_url: str, token: str | None, *, on_snapshot: Callable[[dict], None],
-                 on_event: Callable[[dict], None], silence_s: float = 15.0, resync_s: float = 60.0):
+                 on_event: Callable[[dict], None], silence_s: float = 15.0, resync_s: float = 60.0,
+                 ca_file: Path | None = None):
         self.base = base_url.rstrip("/")
         self.session = requests.Session()
+        # an https:// caller with the hall's own CA (onewindow tls make-cert); given with every request, since a
+        # session's own `verify` loses to REQUESTS_CA_BUNDLE in the environment
+        self.verify: str | bool = str(ca_file) if ca_file is not None else True
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
         self.on_snapshot = on_snapshot
@@ -49,7 +54,7 @@ class EventFollower:
         reached."""
         try:
             sent = time.monotonic()
-            answer = self.session.get(self.base + "/api/v1/hall", timeout=5)
+            answer = self.session.get(self.base + "/api/v1/hall", timeout=5, verify=self.verify)
             answer.raise_for_status()
             info = answer.json()
             self.clock.set_zone(info.get("timezone"))
@@ -59,7 +64,7 @@ class EventFollower:
             return None
 
     def _snapshot(self) -> None:
-        answer = self.session.get(self.base + "/api/v1/queue", timeout=5)
+        answer = self.session.get(self.base + "/api/v1/queue", timeout=5, verify=self.verify)
         answer.raise_for_status()
         snapshot = answer.json()
         if self.last_id is None:
@@ -81,7 +86,7 @@ class EventFollower:
 
     def _stream(self) -> None:
         headers = {"Last-Event-ID": str(self.last_id)} if self.last_id is not None else {}
-        with self.session.get(self.base + "/api/v1/events", headers=headers, stream=True,
+        with self.session.get(self.base + "/api/v1/events", headers=headers, stream=True, verify=self.verify,
                               timeout=(3, self.silence_s)) as answer:
             answer.raise_for_status()
             self.connected = True

@@ -18,7 +18,7 @@ def build_board(settings: DisplaySettings):  # noqa: ANN201 - a BoardApp (Kivy i
 
     def follower(on_snapshot, on_event):  # noqa: ANN001, ANN202
         return EventFollower(settings.caller_url, token, on_snapshot=on_snapshot, on_event=on_event,
-                             silence_s=settings.silence_s)
+                             silence_s=settings.silence_s, ca_file=settings.ca_file)
 
     return BoardApp(follower, announcer, window=settings.window, notice=settings.notice, flash_s=settings.flash_s,
                     hold_s=settings.hold_s)

@@ -14,6 +14,7 @@ class DisplaySettings(BaseSettings):
     caller_url: str = "http://127.0.0.1:8300"
     token: str | None = None  # a display-role token
     token_file: Path | None = None  # or the caller's demo tokens file (its "display" entry)
+    ca_file: Path | None = None  # the hall CA's certificate, to verify an https:// caller (onewindow tls make-cert)
     window: int | None = None  # window mode: the small screen above one window
     announcer: str = "play://"  # play:// (aplay), wav:///dir, none://
     voice: str = "cmn-latn-pinyin"

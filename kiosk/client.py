@@ -34,12 +34,15 @@ class Refused(Exception):
 
 class CallerClient:
     def __init__(self, base_url: str, token: str | None = None, *, timeout_s: float = 3.0, attempts: int = 3,
-                 source: str = "kiosk"):
+                 source: str = "kiosk", ca_file: Path | None = None):
         self.base = base_url.rstrip("/")
         self.timeout_s = timeout_s
         self.attempts = attempts
         self.source = source
         self.session = requests.Session()
+        # an https:// caller with the hall's own CA (onewindow tls make-cert); given with every request, since a
+        # session's own `verify` loses to REQUESTS_CA_BUNDLE in the environment
+        self.verify: str | bool = str(ca_file) if ca_file is not None else True
         if token:
             self.session.headers["Authorization"] = f"Bearer {token}"
 
@@ -53,7 +56,7 @@ class CallerClient:
                 time.sleep(min(0.2 * 2**attempt, 1.0))
             try:
                 answer = self.session.request(method, self.base + path, json=json, params=params, headers=headers,
-                                              timeout=self.timeout_s)
+                                              timeout=self.timeout_s, verify=self.verify)
             except requests.RequestException as exc:
                 last = exc
                 continue

@@ -63,7 +63,7 @@ def open_devices(settings: KioskSettings) -> tuple[Devices, Simulators]:
 def build_journey(settings: KioskSettings) -> tuple[Journey, Simulators]:
     devices, simulators = open_devices(settings)
     client = CallerClient(settings.caller_url, token_from(settings.token, settings.token_file, "kiosk"),
-                          source=settings.name)
+                          source=settings.name, ca_file=settings.ca_file)
     journey = Journey(client, devices, green_age=settings.green_age, paper_mm=settings.paper_mm,
                       public_url=settings.public_url)
     return journey, simulators

@@ -19,7 +19,8 @@ class KioskSettings(BaseSettings):
     caller_url: str = "http://127.0.0.1:8300"
     token: str | None = None  # a kiosk-role token
     token_file: Path | None = None  # or the demo tokens file the caller writes in demo mode (its "kiosk" entry)
-    public_url: str | None = None  # the caller as phones reach it, for the slip's QR code (default caller_url)
+    ca_file: Path | None = None  # the hall CA's certificate, to verify an https:// caller (onewindow tls make-cert)
+    public_url: str | None = None  # where phones reach the public pages (the slip's QR); default: the hall file's
     name: str = "kiosk-1"  # which kiosk: sent with tickets and help requests
     printer: str | None = None  # tcp://host:9100, serial:///dev/ttyUSB0?baudrate=…, usb://VID:PID, file://…, dummy://
     card_reader: str | None = None  # a serial port or pyserial URL

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+from pathlib import Path
 
 import h11
 import uvicorn
@@ -130,8 +131,10 @@ def connection_cap(max_connections: int) -> int:
 
 
 def run(app, host: str, port: int, *, header_timeout_s: float, max_connections: int,  # noqa: ANN001
-        keep_alive_s: float, access_log: bool) -> None:
+        keep_alive_s: float, access_log: bool, tls_cert: Path | None = None, tls_key: Path | None = None) -> None:
+    """Serve `app`; with `tls_cert` and `tls_key` over HTTPS only (caller/tls.py makes them)."""
     cap = connection_cap(max_connections)
+    tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)} if tls_cert else {}
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=access_log,
                 http=guarded_protocol(header_timeout_s, cap), timeout_keep_alive=int(keep_alive_s),
-                backlog=ACCEPT_BURST)
+                backlog=ACCEPT_BURST, **tls)
