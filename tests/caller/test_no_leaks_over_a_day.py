@@ -48,6 +48,12 @@ def test_after_a_simulated_day_no_personal_number_or_token_is_stored_logged_or_s
     log_path, events_path = tmp_path / "caller.log", tmp_path / "events.jsonl"
     root = logging.getLogger()
     saved = root.handlers[:], root.level
+    # an earlier test's uvicorn with its own logging config may have cut its loggers off from the root
+    uvicorn_loggers = [logging.getLogger(name) for name in ("uvicorn", "uvicorn.access", "uvicorn.error")]
+    saved_uvicorn = [(lg.handlers[:], lg.propagate, lg.disabled, lg.level) for lg in uvicorn_loggers]
+    for lg in uvicorn_loggers:
+        lg.handlers[:], lg.propagate, lg.disabled = [], True, False
+        lg.setLevel(logging.NOTSET)
     log_file = log_path.open("w", encoding="utf-8")
     configure_logging("INFO", stream=log_file)
     try:
@@ -89,6 +95,9 @@ def test_after_a_simulated_day_no_personal_number_or_token_is_stored_logged_or_s
         log_file.close()
         root.handlers[:], _ = saved
         root.setLevel(saved[1])
+        for lg, (handlers, propagate, disabled, level) in zip(uvicorn_loggers, saved_uvicorn, strict=True):
+            lg.handlers[:], lg.propagate, lg.disabled = handlers, propagate, disabled
+            lg.setLevel(level)
     database = sqlite_url.removeprefix("sqlite:///")
     assert log_path.stat().st_size > 10_000 and events_path.stat().st_size > 10_000  # a day was logged and streamed
     files = [path for path in (tmp_path / "caller.sqlite", tmp_path / "caller.sqlite-wal") if path.exists()]
