@@ -23,6 +23,7 @@ from display.announcer import Announcer, Call
 from display.board_state import BoardState, ShownCall
 from display.strings import t
 from kiosk.kivy_setup import register_cjk_font
+from kiosk.wrapped_label import Wrapped
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,15 @@ RED = (0.85, 0.15, 0.15, 1)
 SCALE = {"factor": 1.0}  # sizes below are for a 1080-line screen; the app sets the factor from its window
 
 
+class BoardLabel(Wrapped, Label):
+    """A board text: its lines broken by the Chinese rules (no line starts with ，。, no lone last character)."""
+
+
 def text(value: str = "", size: float = 40, color=WHITE, bold: bool = False, **kwargs) -> Label:  # noqa: ANN001
-    label = Label(text=value, font_size=size * SCALE["factor"], color=color, bold=bold, halign="center", valign="middle", **kwargs)
+    label = BoardLabel(text=value, font_size=size * SCALE["factor"], color=color, bold=bold, halign="center",
+                       valign="middle", **kwargs)
     label.bind(size=lambda w, s: setattr(w, "text_size", (s[0] - 10, None)))
+    label._start_wrapping()
     return label
 
 

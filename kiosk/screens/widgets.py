@@ -11,12 +11,11 @@ from pathlib import Path
 from kivy.app import App
 from kivy.graphics import Color, Rectangle
 from kivy.uix.boxlayout import BoxLayout
-from kivy.core.text import Label as CoreLabel
 from kivy.uix.button import Button
 from kivy.uix.image import Image
 from kivy.uix.label import Label
 
-from kiosk.line_breaking import break_lines
+from kiosk.wrapped_label import Wrapped
 
 ICONS = Path(__file__).resolve().parents[2] / "assets" / "icons"  # the pictograms the kiosk ships
 
@@ -31,31 +30,6 @@ INK = (0.08, 0.1, 0.14, 1)
 def scaled(size: float) -> float:
     app = App.get_running_app()
     return size * (app.font_scale if app else 1.0)
-
-
-class Wrapped:
-    """A label that breaks its own lines by the Chinese rules (kiosk/line_breaking.py) for its width and font:
-    whatever is assigned to `text` is kept as `plain_text` and shown with the line breaks put in."""
-
-    plain_text = ""
-    _shown = None
-
-    def _start_wrapping(self) -> None:
-        self.plain_text = self.text
-        self.bind(text=self._rewrap, width=self._rewrap, font_size=self._rewrap)
-
-    def _rewrap(self, *_: object) -> None:
-        if self.text != self._shown:  # assigned from outside: the new text to show
-            self.plain_text = self.text
-        room = self.width - 20
-        if room <= 0 or not self.plain_text:
-            self._shown = self.text
-            return
-        measure = CoreLabel(font_size=self.font_size, font_name=self.font_name, bold=self.bold)
-        shown = "\n".join(break_lines(self.plain_text, lambda line: measure.get_extents(line)[0] <= room))
-        self._shown = shown
-        if self.text != shown:
-            self.text = shown
 
 
 class BigButton(Wrapped, Button):

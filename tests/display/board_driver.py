@@ -39,7 +39,9 @@ def main() -> int:
     state = {"index": 0, "since": time.monotonic(), "settle": 0}
 
     def texts() -> str:
-        return "\n".join(getattr(w, "text", "") for w in app.root.walk() if hasattr(w, "text"))
+        # the texts as set, without the line breaks the labels put in for their width
+        return "\n".join(getattr(w, "plain_text", None) or getattr(w, "text", "")
+                         for w in app.root.walk() if hasattr(w, "text"))
 
     def step(_dt: float) -> None:
         if state["index"] >= len(script):

@@ -1,0 +1,114 @@
+"""The rules of staff accounts, pure: what a 工号 and a PIN may be, who may sign in where, and the lock after
+wrong PINs. Time is passed in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+MAX_WRONG_PINS = 5  # wrong PINs in a row before the account locks
+LOCK = dt.timedelta(minutes=15)
+SESSION = dt.timedelta(hours=12)  # a counter session ends by itself after this at the latest (the console signs
+# out after a few idle minutes on its own)
+_STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,16}$")
+_PIN = re.compile(r"^\d{6,12}$")
+
+
+class StaffRole(StrEnum):
+    WINDOW = "window"  # window staff: sign in to a counter
+    DESK = "desk"  # 咨询台 / 导服
+    HELP = "help"  # 帮办代办
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class StaffRuleError(ValueError):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def check_staff_no(staff_no: str) -> str:
+    if not _STAFF_NO.match(staff_no):
+        raise StaffRuleError("invalid_staff_no", "工号为 2–16 位字母或数字 / a staff number is 2-16 letters or digits")
+    return staff_no
+
+
+def check_pin(pin: str) -> str:
+    """6 to 12 digits, and not one a colleague guesses first (all one digit, a run up or down)."""
+    if not _PIN.match(pin):
+        raise StaffRuleError("invalid_pin", "密码须为 6–12 位数字 / a PIN is 6-12 digits")
+    steps = {int(b) - int(a) for a, b in zip(pin, pin[1:])}
+    if len(set(pin)) == 1 or steps in ({1}, {-1}):
+        raise StaffRuleError("weak_pin", "密码过于简单（如 111111、123456），请换一个 / that PIN is too easy to guess")
+    return pin
+
+
+def parse_roles(text: str) -> frozenset[StaffRole]:
+    try:
+        roles = frozenset(StaffRole(part.strip()) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise StaffRuleError("invalid_role", f"角色只能是 {', '.join(r.value for r in StaffRole)} / unknown role") from None
+    if not roles:
+        raise StaffRuleError("invalid_role", "至少要有一个角色 / at least one role")
+    return roles
+
+
+def parse_windows(text: str) -> frozenset[int] | None:
+    """'1-6,9' → {1..6, 9}; '*' → None (every window); '' → none."""
+    if text.strip() == "*":
+        return None
+    numbers: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        first, _, last = part.partition("-")
+        if not first.isdigit() or (last and not last.isdigit()):
+            raise StaffRuleError("invalid_windows", "窗口写作 1-6,9 或 * / windows are written 1-6,9 or *")
+        numbers.update(range(int(first), int(last or first) + 1))
+    return frozenset(numbers)
+
+
+def format_windows(windows: frozenset[int] | None) -> str:
+    return "*" if windows is None else ",".join(str(n) for n in sorted(windows))
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    staff_no: str
+    name: str
+    roles: frozenset[StaffRole]
+    windows: frozenset[int] | None  # None: every window
+    disabled: bool = False
+    wrong_pins: int = 0
+    locked_until: dt.datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """How the staff member is named where a service is attributed: 姓名（工号）."""
+        return f"{self.name}（{self.staff_no}）"
+
+    def may_sign_in_at(self, window: int) -> bool:
+        return StaffRole.WINDOW in self.roles and (self.windows is None or window in self.windows)
+
+
+def sign_in_refusal(member: StaffMember | None, window: int, now: dt.datetime) -> StaffRuleError | None:
+    """Why this member may not sign in to `window` now (the PIN checked apart), or None."""
+    if member is None or member.disabled:
+        return StaffRuleError("sign_in_failed", "工号或密码不正确 / wrong staff number or PIN")
+    if member.locked_until is not None and now < member.locked_until:
+        minutes = max(1, round((member.locked_until - now).total_seconds() / 60))
+        return StaffRuleError("account_locked", f"密码错误次数过多，请 {minutes} 分钟后再试或请管理员重置 / locked")
+    if not member.may_sign_in_at(window):
+        return StaffRuleError("window_not_allowed", f"您没有 {window} 号窗口的登录权限 / not allowed at window {window}")
+    return None
+
+
+def after_wrong_pin(wrong_pins: int, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """The count and lock after one more wrong PIN: the fifth in a row locks for 15 minutes and starts over."""
+    wrong_pins += 1
+    if wrong_pins >= MAX_WRONG_PINS:
+        return 0, now + LOCK
+    return wrong_pins, None
