@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from caller.storage import tables as t
 
@@ -29,7 +30,8 @@ class Principal:
     role: Role
     window: int | None = None
     token_id: int | None = None
-    label: str | None = None  # who holds the token (e.g. the staff member at a counter)
+    label: str | None = None  # who holds the token (e.g. the staff member at a counter: 姓名（工号）)
+    staff_id: int | None = None  # a signed-in staff member's counter session
 
     def may_act_on_window(self, number: int) -> bool:
         return self.role is Role.ADMIN or (self.role is Role.COUNTER and self.window == number)
@@ -43,33 +45,35 @@ class TokenStore:
     """Tokens of one hall. Every presented token is looked up (one indexed read), so a revocation holds at once
     in every caller process; nothing is cached."""
 
-    def __init__(self, engine: Engine, hall: str):
+    def __init__(self, engine: Engine, hall: str, clock: Callable[[], dt.datetime] | None = None):
         self.engine = engine
         self.hall = hall
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
 
-    def create(self, role: Role, window: int | None = None, label: str = "") -> str:
+    def create(self, role: Role, window: int | None = None, label: str = "", *, staff_id: int | None = None,
+               expires_at: dt.datetime | None = None) -> str:
+        token, _ = self.create_with_id(role, window, label, staff_id=staff_id, expires_at=expires_at)
+        return token
+
+    def create_with_id(self, role: Role, window: int | None = None, label: str = "", *, staff_id: int | None = None,
+                       expires_at: dt.datetime | None = None, conn: Connection | None = None) -> tuple[str, int]:
+        """A new token and its row id; within `conn`'s transaction when given."""
         if (role in WINDOW_ROLES) != (window is not None):
             raise ValueError("a counter or evaluator token is bound to exactly one window; other roles to none")
         token = "ow_" + secrets.token_urlsafe(24)
-        with self.engine.begin() as conn:
-            conn.execute(
-                insert(t.tokens).values(
-                    hall=self.hall,
-                    token_hash=hash_token(token),
-                    role=role.value,
-                    window=window,
-                    label=label[:64],
-                    created_at=dt.datetime.now(dt.timezone.utc),
-                )
-            )
-        return token
+        values = dict(hall=self.hall, token_hash=hash_token(token), role=role.value, window=window, label=label[:64],
+                      created_at=self.clock(), staff_id=staff_id, expires_at=expires_at)
+        if conn is not None:
+            return token, conn.execute(insert(t.tokens).values(**values).returning(t.tokens.c.id)).scalar_one()
+        with self.engine.begin() as own:
+            return token, own.execute(insert(t.tokens).values(**values).returning(t.tokens.c.id)).scalar_one()
 
     def revoke(self, token_id: int) -> bool:
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(t.tokens)
                 .where(t.tokens.c.id == token_id, t.tokens.c.hall == self.hall, t.tokens.c.revoked_at.is_(None))
-                .values(revoked_at=dt.datetime.now(dt.timezone.utc))
+                .values(revoked_at=self.clock())
             )
         return result.rowcount == 1
 
@@ -89,11 +93,13 @@ class TokenStore:
             ]
 
     def verify(self, token: str) -> Principal | None:
+        c = t.tokens.c
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(t.tokens.c.role, t.tokens.c.window, t.tokens.c.id, t.tokens.c.label).where(
-                    t.tokens.c.token_hash == hash_token(token), t.tokens.c.hall == self.hall,
-                    t.tokens.c.revoked_at.is_(None)
+                select(c.role, c.window, c.id, c.label, c.staff_id, c.expires_at).where(
+                    c.token_hash == hash_token(token), c.hall == self.hall, c.revoked_at.is_(None)
                 )
             ).first()
-        return Principal(Role(row.role), row.window, row.id, row.label or None) if row else None
+        if row is None or (row.expires_at is not None and row.expires_at <= self.clock()):
+            return None
+        return Principal(Role(row.role), row.window, row.id, row.label or None, row.staff_id)

@@ -14,6 +14,7 @@ from caller.logs import configure_logging
 from caller.settings import CallerSettings
 
 DEMO_TOKENS = Path("var/demo-tokens.json")
+DEMO_STAFF = ("8001", "演示员", "246813")  # ./dev hall: a demo account that may sign in to every window
 
 
 def _settings(args: argparse.Namespace) -> CallerSettings:
@@ -57,6 +58,19 @@ def _demo_tokens(settings: CallerSettings) -> dict:
     return tokens
 
 
+def _demo_staff(settings: CallerSettings) -> None:
+    """The demo account for the counter console (工号 8001, PIN 246813), made once."""
+    from caller.staff.book import StaffBook
+    from caller.staff.rules import StaffRole, StaffRuleError
+
+    store, hall = _token_store(settings)
+    book = StaffBook(store.engine, hall.hall.id, store, store.clock)
+    try:
+        book.add(DEMO_STAFF[0], DEMO_STAFF[1], DEMO_STAFF[2], frozenset(StaffRole), None)
+    except StaffRuleError:
+        pass  # made at an earlier start
+
+
 def run_caller(args: argparse.Namespace) -> int:
     from caller.api import server
     from caller.api.app import create_app
@@ -68,6 +82,7 @@ def run_caller(args: argparse.Namespace) -> int:
 
         try:
             tokens = _demo_tokens(settings)
+            _demo_staff(settings)
         except Exception as exc:
             if not is_storage_fault(exc):
                 raise
@@ -75,6 +90,8 @@ def run_caller(args: argparse.Namespace) -> int:
         else:
             print(f"OneWindow demo: tokens for kiosk, display, admin and every window are in {DEMO_TOKENS}")
             print(f"  admin token: {tokens['admin']}")
+            print(f"  counter console http://{settings.host}:{settings.port}/counter: 工号 {DEMO_STAFF[0]}, "
+                  f"PIN {DEMO_STAFF[2]}, any window")
         print("  issuing hours are not enforced in demo mode")
     app = create_app(settings)
     scheme = "https" if settings.tls_cert else "http"
@@ -306,8 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
     from caller import tls
+    from caller.staff import cli as staff_cli
 
     tls.add_commands(sub)
+    staff_cli.add_commands(sub)
     return parser
 
 

@@ -37,6 +37,8 @@ from caller.queue.service import QueueService
 from caller.ratings.book import RatingBook
 from caller.ratings.pairing import Pairing
 from caller.settings import CallerSettings
+from caller.staff import routes as staff_routes
+from caller.staff.book import StaffBook
 from caller.storage.database import Database, make_engine, migrate
 from caller.storage.faults import Outage, StorageUnavailable, is_storage_fault
 
@@ -193,13 +195,14 @@ def create_app(
     app.state.service = service
     app.state.appointments = AppointmentBook(service)
     app.state.ratings = RatingBook(service)
-    app.state.tokens = TokenStore(engine, hall.hall.id)
+    app.state.tokens = TokenStore(engine, hall.hall.id, clock=service.tx.clock)
     app.state.pairing = Pairing(service, app.state.tokens)
+    app.state.staff = StaffBook(engine, hall.hall.id, app.state.tokens, service.tx.clock)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
-    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, events, pages):
+    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, events, pages, staff_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

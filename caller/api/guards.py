@@ -104,9 +104,11 @@ class NotReady:
         await self.app(scope, receive, send)
 
 
-# lookups by a secret, open to anyone: a ticket's id, a slip's phone code, a booking's code, a rating by code
+# lookups by a secret, open to anyone: a ticket's id, a slip's phone code, a booking's code, a rating by code,
+# and a counter sign-in (工号 + PIN)
 PUBLIC_LOOKUPS = re.compile(
-    r"^/api/v1/(?:tickets/by-code|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings)$"
+    r"^/api/v1/(?:tickets/by-code|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings"
+    r"|staff/sign-in)$"
 )
 
 

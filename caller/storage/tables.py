@@ -154,6 +154,41 @@ tokens = Table(
     Column("label", String(64), nullable=False, default=""),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
+    Column("staff_id", BigId, ForeignKey("staff.id")),  # a counter session of a signed-in staff member
+    Column("expires_at", UtcDateTime),  # a session ends by itself then
+)
+
+# 工作人员: accounts with a PIN hash (argon2), their roles and the windows they may sign in to
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("staff_no", String(16), nullable=False),  # 工号
+    Column("name", String(64), nullable=False),
+    Column("pin_hash", String(128), nullable=False),
+    Column("roles", String(64), nullable=False),  # comma-separated StaffRole values
+    Column("windows", String(128), nullable=False),  # "1-6,9" as numbers "1,2,3", or "*"
+    Column("wrong_pins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("disabled_at", UtcDateTime),
+    UniqueConstraint("hall", "staff_no", name="uq_staff_hall_staff_no"),
+)
+
+# who was signed in where, from when to when: 考勤 (logged-in hours) and attribution
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("staff_id", BigId, ForeignKey("staff.id"), nullable=False),
+    Column("window", Integer, nullable=False),
+    Column("token_id", BigId, ForeignKey("tokens.id"), nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("ended_at", UtcDateTime),
+    Column("ended_by", String(16)),  # sign-out, expired, disabled, replaced
+    Index("ix_staff_sessions_staff", "hall", "staff_id", "started_at"),
 )
 
 
