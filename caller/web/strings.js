@@ -1,6 +1,8 @@
 // Every text the web pages show (Simplified Chinese), in one place; a second language is a second object.
 const ZH_CN = {
-  counter_title: "窗口工作台", sign_in: "登录", token_placeholder: "请输入本窗口的令牌", sign_out: "退出",
+  counter_title: "窗口工作台", sign_in: "登录", sign_out: "退出",
+  staff_no: "工号", pin: "密码", window_no: "窗口号", sign_in_incomplete: "请填写工号、密码和窗口号",
+  idle_signed_out: "已因长时间无操作自动退出，请重新登录", session_ended: "登录已失效，请重新登录",
   window: "{n} 号窗口", state_open: "受理中", state_paused: "暂停服务", state_closed: "未登录",
   current: "当前号", none: "无", waiting_of_mine: "本窗口可办事项等候",
   call_next: "叫号 (N)", recall: "重呼 (R)", no_show: "过号 (X)", start: "开始 (S)", finish: "办结 (F)",
@@ -46,7 +48,7 @@ async function api(method, path, token, body) {
 }
 
 // Server-sent events with a bearer token (EventSource cannot send one): fetch and parse the stream; reconnect
-// with Last-Event-ID after a drop.
+// with Last-Event-ID after a drop. It stops once the token is refused (signed out, expired, revoked).
 function followEvents(token, onEvent) {
   let lastId = null;
   async function run() {
@@ -55,6 +57,7 @@ function followEvents(token, onEvent) {
         const headers = {Authorization: `Bearer ${token}`};
         if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
         const response = await fetch("/api/v1/events", {headers});
+        if (response.status === 401 || response.status === 403) return;
         const reader = response.body.getReader();
         const decoder = new TextDecoder();
         let buffer = "";

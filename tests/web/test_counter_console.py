@@ -11,14 +11,25 @@ from tests.caller.test_api import issue
 
 @pytest.fixture
 def counter_token(live):
+    """A plain counter token, for acting on window 3 over the API beside the console."""
     return live.app.state.tokens.create(Role.COUNTER, 3, "李静")
 
 
-def sign_in(page, live, token):
+@pytest.fixture
+def staff_member(live):
+    from caller.staff.rules import StaffRole
+
+    live.app.state.staff.add("2001", "李静", "402913", frozenset({StaffRole.WINDOW}), None)
+    return "2001", "402913"
+
+
+def sign_in(page, live, member=("2001", "402913"), window=3):
     page.goto(live.base + "/counter")
-    page.fill("#token", token)
+    page.fill("#staff-no", member[0])
+    page.fill("#pin", member[1])
+    page.fill("#window-no", str(window))
     page.click("#signin-button")
-    expect(page.locator("#window-name")).to_contain_text("3")
+    expect(page.locator("#window-name")).to_contain_text(str(window))
 
 
 def events_of(live, kind):
@@ -27,11 +38,11 @@ def events_of(live, kind):
     return [e for e in events(live) if e["type"] == kind]
 
 
-def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(live, page, counter_token, shot):
+def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(live, page, staff_member, shot):
     first = issue(live).json()
     issue(live, "yibao")
-    sign_in(page, live, counter_token)
-    expect(page.locator("#who")).to_contain_text("李静")
+    sign_in(page, live)
+    expect(page.locator("#who")).to_contain_text("李静（2001）")
     page.click("button[data-action=open]")
     expect(page.locator("#window-state")).to_have_text("受理中")
     page.keyboard.press("n")  # 叫号 by keyboard
@@ -52,18 +63,21 @@ def test_staff_sign_in_open_call_by_keyboard_finish_once_and_see_help_requests(l
     expect(page.locator("#window-state")).to_have_text("暂停服务")
     page.keyboard.press("n")
     expect(page.locator("#error")).to_contain_text("操作失败")
+    assert "/" not in page.locator("#error").text_content()  # the Chinese half only: the English is for logs
 
 
-def test_transfer_and_reprint_from_the_console(live, page, counter_token):
+def test_transfer_and_reprint_from_the_console(live, page, staff_member):
     ticket = issue(live).json()
     live.post(f"/api/v1/tickets/{ticket['id']}/receipt", "kiosk", json={"printed": False})
-    sign_in(page, live, counter_token)
+    sign_in(page, live)
     expect(page.locator("#unprinted")).to_contain_text(ticket["number"])
     page.click(f"button[data-reprint='{ticket['id']}']")
     expect(page.locator("#unprinted")).not_to_contain_text(ticket["number"])
     page.click("button[data-action=open]")
     page.click("button[data-action=call-next]")
     expect(page.locator("#current")).to_have_text(ticket["number"])
+    offered = page.locator("#transfer-to option").evaluate_all("options => options.map(o => o.value)")
+    assert "shebao" not in offered and "budongchan" in offered  # not the ticket's own matter (that errored)
     page.select_option("#transfer-to", "budongchan")
     page.click("button[data-action=transfer]")
     expect(page.locator("#current")).to_have_text("无")
@@ -71,22 +85,40 @@ def test_transfer_and_reprint_from_the_console(live, page, counter_token):
     assert status["category"] == "budongchan" and status["status"] == "waiting" and status["number"] == ticket["number"]
 
 
-def test_a_token_for_another_role_cannot_sign_in(live, page):
+def test_no_token_is_asked_for_a_wrong_pin_is_told_in_chinese_and_sign_out_ends_the_session(live, page,
+                                                                                               staff_member):
     page.goto(live.base + "/counter")
-    live.headers("kiosk")
-    page.fill("#token", live.tokens["kiosk"])
+    assert page.locator("#token").count() == 0  # no token to paste, none left in the browser
+    page.fill("#staff-no", "2001")
+    page.fill("#pin", "999999")
+    page.fill("#window-no", "3")
     page.click("#signin-button")
+    expect(page.locator("#signin-error")).to_have_text("工号或密码不正确")
+    expect(page.locator("#pin")).to_have_value("")
+    sign_in(page, live)
+    assert page.evaluate("Object.keys(localStorage).length + Object.keys(sessionStorage).length") == 0
+    page.click("#sign-out")
+    expect(page.locator("#signin")).to_be_visible()
     expect(page.locator("#console")).to_be_hidden()
-    page.fill("#token", "ow_not-a-token")
-    page.click("#signin-button")
-    expect(page.locator("#signin-error")).to_contain_text("令牌")
+    with live.app.state.service.db.read() as conn:
+        ended = conn.exec_driver_sql("SELECT ended_by FROM staff_sessions").scalars().all()
+    assert ended == ["sign-out"]
+
+
+def test_an_idle_console_signs_itself_out(live, page, staff_member):
+    page.clock.install()
+    sign_in(page, live)
+    page.clock.fast_forward("11:00")  # ten minutes without a touch
+    expect(page.locator("#signin-error")).to_have_text("已因长时间无操作自动退出，请重新登录")
+    expect(page.locator("#console")).to_be_hidden()
 
 
 def test_the_evaluator_tablet_is_paired_from_the_console_and_takes_one_rating_with_reasons(
-        live, page, browser, counter_token, shot):
+        live, page, browser, staff_member, shot):
     ticket = issue(live).json()
     console = browser.new_page(viewport={"width": 1366, "height": 768})
-    sign_in(console, live, counter_token)
+    sign_in(console, live)
+    counter_token = live.app.state.tokens.create(Role.COUNTER, 3, "李静（2001）")
     console.click("#pair-evaluator")
     expect(console.locator("#notices")).to_contain_text("评价器配对码")
     code = console.locator("#notices .notice").first.text_content().split("：")[1][:6]
@@ -103,7 +135,7 @@ def test_the_evaluator_tablet_is_paired_from_the_console_and_takes_one_rating_wi
     for action in ("open", "call-next", "finish"):
         assert live.post(f"/api/v1/windows/3/{action}", headers=headers).ok
     expect(page.locator("#number")).to_have_text(ticket["number"])
-    expect(page.locator("#staff")).to_have_text("服务人员：李静")
+    expect(page.locator("#staff")).to_have_text("服务人员：李静（2001）")  # name and 工号
     page.set_viewport_size({"width": 800, "height": 1280})
     expect(page.locator("#message")).to_have_text("")  # no error before anything is chosen
     page.click("button[data-level='2']")
@@ -115,7 +147,7 @@ def test_the_evaluator_tablet_is_paired_from_the_console_and_takes_one_rating_wi
     page.click("#submit")
     expect(page.locator("#message")).to_have_text("感谢您的评价！")
     (summary,) = live.get("/api/v1/ratings/summary", "admin", params={"by": "staff"}).json()
-    assert summary["key"] == "李静" and summary["levels"]["1"] == 1
+    assert summary["key"] == "李静（2001）" and summary["levels"]["1"] == 1
     console.close()
 
 

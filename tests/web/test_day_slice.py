@@ -4,7 +4,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from caller.auth import Role
 from tests.caller.test_api import issue
 from tests.display.board_ui import finish_board, start_board, wait_for_file
 
@@ -25,10 +24,15 @@ def test_a_day_slice_from_kiosk_to_counter_to_board_to_rating(live, clock, brows
         tickets.append(issue(live, category).json())
         clock.advance(seconds=30)
     consoles = {}
+    from caller.staff.rules import StaffRole
+
     for window, name in ((3, "陈晨"), (4, "周敏")):
+        live.app.state.staff.add(f"30{window:02d}", name, "402913", frozenset({StaffRole.WINDOW}), frozenset({window}))
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(live.base + "/counter")
-        page.fill("#token", live.app.state.tokens.create(Role.COUNTER, window, name))
+        page.fill("#staff-no", f"30{window:02d}")
+        page.fill("#pin", "402913")
+        page.fill("#window-no", str(window))
         page.click("#signin-button")
         expect(page.locator("#window-state")).to_have_text("未登录")  # signed in: the console knows its window
         page.click("button[data-action=open]")
@@ -53,4 +57,4 @@ def test_a_day_slice_from_kiosk_to_counter_to_board_to_rating(live, clock, brows
     assert [(n, w) for n, w, _ in outcome["spoken"]] == [("A001", 3), ("B001", 4), ("A002", 3)]
     assert len(list((tmp_path / "speech").glob("*.wav"))) == 3
     (rating,) = live.get("/api/v1/ratings/summary", "admin", params={"by": "staff"}).json()
-    assert rating["key"] == "陈晨" and rating["levels"]["5"] == 1
+    assert rating["key"] == "陈晨（3003）" and rating["levels"]["5"] == 1
