@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caller.api import (
     appointments,
+    desk,
     events,
     hall_info,
     health,
@@ -32,6 +33,7 @@ from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.engine.model import QueueError
 from caller.hall import Hall, load_hall
+from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
 from caller.ratings.book import RatingBook
@@ -198,11 +200,13 @@ def create_app(
     app.state.tokens = TokenStore(engine, hall.hall.id, clock=service.tx.clock)
     app.state.pairing = Pairing(service, app.state.tokens)
     app.state.staff = StaffBook(engine, hall.hall.id, app.state.tokens, service.tx.clock)
+    app.state.desk = Desk(service)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
-    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, events, pages, staff_routes):
+    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
+                   staff_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

@@ -21,7 +21,7 @@ from caller.engine.model import (
 )
 from caller.storage import tables as t
 
-PRIVATE_EVENT_DATA = frozenset({"staff"})  # stored with the event, never streamed
+PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason"})  # stored with the event, never streamed
 
 
 @dataclass(frozen=True)
@@ -157,6 +157,19 @@ class Repository:
         ).scalar_one()
         if personal.id_key:
             self.conn.execute(insert(t.ticket_id_keys).values(ticket_pk=ticket.pk, id_key=personal.id_key))
+
+    def ticket_by_number(self, day: dt.date, number: str) -> Ticket | None:
+        c = t.tickets.c
+        row = self.conn.execute(select(t.tickets).where(c.hall == self.hall, c.service_day == day,
+                                                        c.number == number)).first()
+        return _ticket(row) if row else None
+
+    def ticket_events(self, ticket: Ticket) -> list[StoredEvent]:
+        """Everything that happened to one ticket, oldest first."""
+        e = t.events.c
+        rows = self.conn.execute(select(t.events).where(e.hall == self.hall, e.ticket_pk == ticket.pk).order_by(e.id))
+        return [StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
+                for r in rows]
 
     def live_ticket_of(self, day: dt.date, category: str, id_key: str) -> Ticket | None:
         """The citizen's ticket of this category still waiting, called or being served today, if any."""

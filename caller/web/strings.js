@@ -2,6 +2,9 @@
 const ZH_CN = {
   counter_title: "窗口工作台", sign_in: "登录", sign_out: "退出",
   staff_no: "工号", pin: "密码", window_no: "窗口号", sign_in_incomplete: "请填写工号、密码和窗口号",
+  find_number: "找号", find: "查询", return_no_show: "过号顺延", special_call: "特呼", special_reason: "特呼原因（必填）",
+  status_waiting: "等候中", status_called: "已叫号", status_serving: "办理中", status_done: "已办结",
+  "status_no-show": "过号", status_cancelled: "已取消",
   idle_signed_out: "已因长时间无操作自动退出，请重新登录", session_ended: "登录已失效，请重新登录",
   window: "{n} 号窗口", state_open: "受理中", state_paused: "暂停服务", state_closed: "未登录",
   current: "当前号", none: "无", waiting_of_mine: "本窗口可办事项等候",

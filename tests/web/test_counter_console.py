@@ -176,3 +176,30 @@ def test_the_phone_page_shows_the_queue_then_the_rating_form(live, page, counter
     page.goto(f"{live.base}/t/{mine['id']}")  # a slip printed before codes: the status, and no form
     expect(page.locator("#status")).to_have_text("已办结")
     expect(page.locator("button[data-level]")).to_have_count(0)
+
+
+def test_find_a_number_bring_back_a_no_show_and_call_one_out_of_turn(live, page, staff_member, shot):
+    tickets = [issue(live).json() for _ in range(3)]
+    live.post("/api/v1/windows/5/open", "counter", window=5)
+    live.post("/api/v1/windows/5/call-next", "counter", window=5)
+    for _ in range(2):
+        live.post("/api/v1/windows/5/recall", "counter", window=5)
+    live.post("/api/v1/windows/5/no-show", "counter", window=5)
+    sign_in(page, live)
+    page.click("button[data-action=open]")
+    page.fill("#find-number", tickets[0]["number"].lower())
+    page.click("#find-button")
+    expect(page.locator("#found")).to_contain_text("过号")
+    expect(page.locator("#found")).to_contain_text("重呼")
+    page.click("#return-button")  # 过号顺延: back in the queue at the old place
+    expect(page.locator("#found")).to_contain_text("等候中")
+    assert live.get(f"/api/v1/tickets/{tickets[0]['id']}").json()["status"] == "waiting"
+    page.fill("#find-number", tickets[2]["number"])
+    page.click("#find-button")
+    page.fill("#special-reason", "孕妇，身体不适")
+    page.screenshot(path=shot("counter-find-number.png"))
+    page.click("#special-button")  # 特呼: the third ticket, ahead of the first two
+    expect(page.locator("#current")).to_have_text(tickets[2]["number"])
+    page.fill("#find-number", "Z999")
+    page.click("#find-button")
+    expect(page.locator("#find-error")).to_have_text("今天没有 Z999 号")

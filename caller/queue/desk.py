@@ -1,0 +1,66 @@
+"""A real day's exceptions at a counter: 找号 (today's ticket by its number, with its history) and 特呼 (call a
+named waiting ticket out of the rule's order, with the reason recorded). 过号顺延 is the service's return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from caller.engine import model
+from caller.engine.identity import mask_text
+from caller.engine.model import NotFound, QueueError, Ticket, TicketStatus
+from caller.queue.service import QueueService, WindowView
+from caller.queue.transactions import Conflict
+from caller.storage.repository import Repository, StoredEvent
+
+
+@dataclass(frozen=True)
+class TicketHistory:
+    ticket: Ticket
+    events: list[StoredEvent]  # its events today, oldest first
+
+
+class Desk:
+    def __init__(self, service: QueueService):
+        self.service = service
+        self.hall = service.hall
+
+    def find(self, number: str) -> TicketHistory:
+        """找号: today's ticket with this number (A012, a012) and what happened to it."""
+        wanted = number.strip().upper()
+
+        def work(repo: Repository, now: dt.datetime) -> TicketHistory:
+            ticket = repo.ticket_by_number(self.hall.service_day(now), wanted)
+            if ticket is None:
+                raise NotFound("unknown_number", f"今天没有 {wanted} 号 / no ticket {wanted} today")
+            return TicketHistory(ticket, repo.ticket_events(ticket))
+
+        return self.service.tx.read(work)
+
+    def call_ticket(self, number: int, ticket_id: str, reason: str) -> WindowView:
+        """特呼: the window calls this waiting ticket now, whatever the rule would choose; the reason (masked, kept
+        with the event, never streamed) says why."""
+        spec = self.service.window_spec(number)
+        reason = mask_text(reason.strip())
+        if not reason:
+            raise QueueError("reason_required", "特呼须说明原因 / a special call needs a reason")
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = repo.locked_window(number)
+            model.can_call(window)
+            ticket = repo.ticket(ticket_id, for_update=True)
+            if ticket is None or ticket.service_day != self.hall.service_day(now):
+                raise NotFound("unknown_ticket", "查无此号 / no such ticket today")
+            if ticket.status is not TicketStatus.WAITING:
+                raise QueueError("not_waiting", f"{ticket.number} 不在等候中 / {ticket.number} is not waiting")
+            if ticket.category not in self.hall.serves(spec):
+                raise QueueError("not_served_here", f"本窗口不办理{ticket.number}的事项 / not served at this window")
+            events = model.call(window, ticket, now)
+            for event in events:
+                event.data["special_reason"] = reason
+            if not repo.update_ticket(ticket) or not repo.update_window(window):
+                raise Conflict
+            self.service.tx.record(repo, events, now)
+            return WindowView(spec, window, ticket, ticket)
+
+        return self.service.tx.write(work)

@@ -1,0 +1,51 @@
+"""A counter's exceptions over real HTTP (SQLite and PostgreSQL): 找号 with history, 过号顺延 of a no-show, and 特呼
+with a reason that is kept but never streamed (issue 11)."""
+
+from tests.caller.test_api import issue, problem
+from tests.caller.test_receipts_and_help import events
+
+
+def test_a_number_is_found_with_its_history_and_a_returned_no_show_waits_again(live, clock):
+    first = issue(live).json()
+    live.post("/api/v1/windows/3/open", "counter", window=3)
+    live.post("/api/v1/windows/3/call-next", "counter", window=3)
+    for _ in range(2):
+        live.post("/api/v1/windows/3/recall", "counter", window=3)
+    live.post("/api/v1/windows/3/no-show", "counter", window=3)
+    found = live.get(f"/api/v1/numbers/{first['number'].lower()}", "counter", window=5).json()
+    assert found["ticket"]["status"] == "no-show"
+    assert [h["what"] for h in found["history"]] == ["取号", "叫号", "重呼", "重呼", "过号"]
+    clock.advance(minutes=5)
+    back = live.post(f"/api/v1/tickets/{first['id']}/return", "counter", window=5)
+    assert back.status_code == 200, back.text
+    again = live.get(f"/api/v1/numbers/{first['number']}", "counter", window=5).json()
+    assert again["ticket"]["status"] == "waiting" and again["history"][-1]["what"] == "过号顺延"
+    problem(live.get("/api/v1/numbers/Z999", "counter", window=5), 404, "unknown_number")
+    assert live.get(f"/api/v1/numbers/{first['number']}", "kiosk").status_code == 403
+    assert live.get(f"/api/v1/numbers/{first['number']}").status_code == 401
+
+
+def test_a_special_call_takes_the_named_ticket_out_of_turn_and_keeps_its_reason_private(live):
+    tickets = [issue(live).json() for _ in range(3)]
+    live.post("/api/v1/windows/3/open", "counter", window=3)
+    body = {"ticket": tickets[2]["id"], "reason": "老人行动不便，电话 13800138000"}
+    called = live.post("/api/v1/windows/3/call-ticket", "counter", window=3, json=body)
+    assert called.status_code == 200, called.text
+    assert called.json()["window"]["ticket"]["number"] == tickets[2]["number"]
+    problem(live.post("/api/v1/windows/3/call-ticket", "counter", window=3, json=body), 409, "window_busy")
+    live.post("/api/v1/windows/3/finish", "counter", window=3)
+    problem(live.post("/api/v1/windows/3/call-ticket", "counter", window=3, json=body), 409, "not_waiting")
+    problem(live.post("/api/v1/windows/3/call-ticket", "counter", window=3,
+                      json={"ticket": tickets[0]["id"], "reason": " "}), 409, "reason_required")
+    assert live.post("/api/v1/windows/3/call-ticket", "counter", window=4, json=body).status_code == 403
+    live.post("/api/v1/windows/10/open", "counter", window=10)  # 公章刻制 only
+    problem(live.post("/api/v1/windows/10/call-ticket", "counter", window=10,
+                      json={"ticket": tickets[0]["id"], "reason": "x"}), 409, "not_served_here")
+    streamed = [e for e in events(live) if e["type"] == "ticket-called"]
+    assert streamed and all("special_reason" not in (e.get("data") or {}) for e in streamed)
+    assert "老人" not in str(streamed)
+    with live.app.state.service.db.read() as conn:
+        kept = conn.exec_driver_sql("SELECT data FROM events WHERE type = 'ticket-called'").scalars().all()
+    assert any("老人行动不便，电话 138****8000" in d for d in kept) and "13800138000" not in str(kept)
+    history = live.get(f"/api/v1/numbers/{tickets[2]['number']}", "counter", window=3).json()["history"]
+    assert history[1]["special"] is True
