@@ -77,15 +77,38 @@ def _magnify(printer: Dummy, width: int, height: int) -> None:
     printer._raw(b"\x1d\x21" + bytes([((width - 1) << 4) | (height - 1)]))
 
 
-def render(slip: Slip, paper_mm: int = 80) -> bytes:
+def _start(hall_name: str, paper_mm: int) -> tuple[Dummy, int]:
+    """A slip begun: the printer reset and the hall's name centred; the columns of its paper."""
     if paper_mm not in COLUMNS:
         raise ValueError(f"paper width {paper_mm} mm: use 58 or 80")
     columns = COLUMNS[paper_mm]
     p = Dummy(profile=PROFILE[paper_mm])
     p.hw("INIT")
     p.set(align="center")
-    for part in wrap(slip.hall_name, columns):
+    for part in wrap(hall_name, columns):
         _line(p, part)
+    return p, columns
+
+
+def _materials(p: Dummy, materials: tuple[str, ...], columns: int) -> None:
+    if materials:
+        _line(p, "请备齐以下材料：")
+        for index, item in enumerate(materials, 1):
+            for part in wrap(f"{index}. {item}", columns):
+                _line(p, part)
+
+
+def _finish(p: Dummy, notice: str, columns: int) -> bytes:
+    p.set(align="center")
+    for part in wrap(notice, columns):
+        _line(p, part)
+    p._raw(b"\n\n\n")
+    p._raw(b"\x1dV\x42\x00")  # GS V B 0: feed to the cutter and cut (printers without one ignore it)
+    return p.output
+
+
+def render(slip: Slip, paper_mm: int = 80) -> bytes:
+    p, columns = _start(slip.hall_name, paper_mm)
     p.set(align="center", bold=True)
     big = 4 if paper_mm == 80 else 3
     _magnify(p, big, big)
@@ -104,11 +127,7 @@ def render(slip: Slip, paper_mm: int = 80) -> bytes:
         _line(p, f"预计等待：约 {slip.estimated_wait_min} 分钟")
     if slip.masked_name:
         _line(p, f"办事人：{slip.masked_name}")
-    if slip.materials:
-        _line(p, "请备齐以下材料：")
-        for index, item in enumerate(slip.materials, 1):
-            for part in wrap(f"{index}. {item}", columns):
-                _line(p, part)
+    _materials(p, slip.materials, columns)
     for extra in slip.lines:
         for part in wrap(extra, columns):
             _line(p, part)
@@ -117,12 +136,7 @@ def render(slip: Slip, paper_mm: int = 80) -> bytes:
         p.set(align="center")
         p.qr(slip.status_url, native=False, size=QR_SIZE[paper_mm])  # centred by ESC a
         _line(p, "扫码查看排队进度、办事评价")
-    p.set(align="center")
-    for part in wrap(slip.notice, columns):
-        _line(p, part)
-    p._raw(b"\n\n\n")
-    p._raw(b"\x1dV\x42\x00")  # GS V B 0: feed to the cutter and cut (printers without one ignore it)
-    return p.output
+    return _finish(p, slip.notice, columns)
 
 
 @dataclass(frozen=True)
@@ -140,14 +154,7 @@ class BookingSlip:
 
 
 def render_booking(slip: BookingSlip, paper_mm: int = 80) -> bytes:
-    if paper_mm not in COLUMNS:
-        raise ValueError(f"paper width {paper_mm} mm: use 58 or 80")
-    columns = COLUMNS[paper_mm]
-    p = Dummy(profile=PROFILE[paper_mm])
-    p.hw("INIT")
-    p.set(align="center")
-    for part in wrap(slip.hall_name, columns):
-        _line(p, part)
+    p, columns = _start(slip.hall_name, paper_mm)
     p.set(align="center", bold=True)
     _magnify(p, 2, 2)
     _line(p, "预约凭证")
@@ -158,19 +165,11 @@ def render_booking(slip: BookingSlip, paper_mm: int = 80) -> bytes:
     _line(p, f"预约时段：{slip.slot_start:%Y-%m-%d %H:%M}–{slip.slot_end:%H:%M}")
     if slip.masked_id:
         _line(p, f"预约人：{slip.masked_id}")
-    if slip.materials:
-        _line(p, "请备齐以下材料：")
-        for index, item in enumerate(slip.materials, 1):
-            for part in wrap(f"{index}. {item}", columns):
-                _line(p, part)
+    _materials(p, slip.materials, columns)
     _line(p, "-" * columns)
     p.set(align="center")
     p.qr(slip.code, native=False, size=QR_SIZE[paper_mm])
-    for part in wrap(slip.notice, columns):
-        _line(p, part)
-    p._raw(b"\n\n\n")
-    p._raw(b"\x1dV\x42\x00")
-    return p.output
+    return _finish(p, slip.notice, columns)
 
 
 def test_page(hall_name: str, paper_mm: int = 80) -> bytes:
