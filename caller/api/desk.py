@@ -40,6 +40,20 @@ class NumberOut(BaseModel):
     history: list[HistoryOut]
 
 
+class UpcomingOut(BaseModel):
+    number: str
+    category_name: str
+    waited_s: int
+
+
+class GlanceOut(BaseModel):
+    next: list[UpcomingOut] = Field(description="whom the calling rule would give this window next, in turn")
+    window_served: int = Field(description="services finished at this window today")
+    window_mean_s: int | None = Field(description="their mean handling time (start, or call, to finish)")
+    mine_served: int = Field(description="services the signed-in member finished today, at any window")
+    mine_mean_s: int | None
+
+
 class CallTicketBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ticket: Text = Field(min_length=1, max_length=24)
@@ -56,6 +70,23 @@ def find_number(number: Annotated[str, Path(min_length=2, max_length=8, pattern=
     return NumberOut(ticket=ticket_out(hall, view), history=[
         HistoryOut(what=HISTORY.get(e.type, e.type), type=e.type, at=hall.local(e.at).isoformat(), window=e.window,
                    special="special_reason" in e.data) for e in found.events])
+
+
+@router.get("/windows/{number}/glance", response_model=GlanceOut, responses=ERRORS)
+def glance(number: Annotated[int, Path(ge=1, le=999)], desk: DeskDep, hall: HallDep,
+           who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> GlanceOut:
+    """The console at a glance: the next few the rule would call here, and today's count and mean handling time
+    for this window and for the member signed in."""
+    require_window(number, who)
+    seen = desk.glance(number, who.label)
+    now = desk.service.tx.clock()
+    names = {c.id: c.name for c in hall.categories}
+    whole = lambda value: None if value is None else round(value)  # noqa: E731
+    return GlanceOut(
+        next=[UpcomingOut(number=t.number, category_name=names.get(t.category, t.category),
+                          waited_s=round((now - t.queued_at).total_seconds())) for t in seen.next],
+        window_served=seen.window_served, window_mean_s=whole(seen.window_mean_s),
+        mine_served=seen.mine_served, mine_mean_s=whole(seen.mine_mean_s))
 
 
 @router.post("/windows/{number}/call-ticket", response_model=CallOut, responses=ERRORS)

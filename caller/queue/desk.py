@@ -15,6 +15,18 @@ from caller.storage.repository import Repository, StoredEvent
 
 
 @dataclass(frozen=True)
+class Glance:
+    """A window's console at a glance: whom the rule would call next, and today's work of the window and of the
+    member signed in."""
+
+    next: list[Ticket]
+    window_served: int
+    window_mean_s: float | None
+    mine_served: int
+    mine_mean_s: float | None
+
+
+@dataclass(frozen=True)
 class TicketHistory:
     ticket: Ticket
     events: list[StoredEvent]  # its events today, oldest first
@@ -34,6 +46,35 @@ class Desk:
             if ticket is None:
                 raise NotFound("unknown_number", f"今天没有 {wanted} 号 / no ticket {wanted} today")
             return TicketHistory(ticket, repo.ticket_events(ticket))
+
+        return self.service.tx.read(work)
+
+    def glance(self, number: int, staff: str | None, upcoming: int = 3) -> Glance:
+        """The next `upcoming` tickets the calling rule would give this window (if it called now, in turn), and the
+        services finished today at this window and by `staff` (姓名（工号）), with their mean handling time."""
+        spec = self.service.window_spec(number)
+        serves = self.hall.serves(spec)
+
+        def work(repo: Repository, now: dt.datetime) -> Glance:
+            day = self.hall.service_day(now)
+            window = repo.window(number) or model.Window(number)
+            heads = repo.queue_heads(day, serves)
+            chosen: list[Ticket] = []
+            while len(chosen) < upcoming:
+                pick = self.service.policy.choose(window, serves, heads, now)
+                if pick is None:
+                    break
+                chosen.append(pick)
+                heads = [t for t in heads if t.pk != pick.pk]
+            at_window, by_me = [], []
+            for ticket, who in repo.finished_today(day):
+                handled = (ticket.finished_at - (ticket.started_at or ticket.called_at)).total_seconds()
+                if ticket.window == number:
+                    at_window.append(handled)
+                if staff and who == staff:
+                    by_me.append(handled)
+            mean = lambda values: sum(values) / len(values) if values else None  # noqa: E731
+            return Glance(chosen, len(at_window), mean(at_window), len(by_me), mean(by_me))
 
         return self.service.tx.read(work)
 

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from caller.engine.model import (
     LIVE_STATUSES,
     Event,
+    EventType,
     Priority,
     Ticket,
     TicketStatus,
@@ -170,6 +171,17 @@ class Repository:
         rows = self.conn.execute(select(t.events).where(e.hall == self.hall, e.ticket_pk == ticket.pk).order_by(e.id))
         return [StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
                 for r in rows]
+
+    def finished_today(self, day: dt.date) -> list[tuple[Ticket, str | None]]:
+        """The day's services finished at a window, each with who finished it (the finish event's staff)."""
+        c, e = t.tickets.c, t.events.c
+        rows = self.conn.execute(
+            select(t.tickets, e.data.label("finish_data")).join(t.events, e.ticket_pk == c.pk)
+            .where(c.hall == self.hall, c.service_day == day, e.type == EventType.TICKET_FINISHED.value,
+                   e.window.is_not(None))
+            .order_by(e.id)
+        )
+        return [(_ticket(r), json.loads(r.finish_data or "{}").get("staff")) for r in rows]
 
     def live_ticket_of(self, day: dt.date, category: str, id_key: str) -> Ticket | None:
         """The citizen's ticket of this category still waiting, called or being served today, if any."""

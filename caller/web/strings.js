@@ -2,6 +2,8 @@
 const ZH_CN = {
   counter_title: "窗口工作台", sign_in: "登录", sign_out: "退出",
   staff_no: "工号", pin: "密码", window_no: "窗口号", sign_in_incomplete: "请填写工号、密码和窗口号",
+  next_up: "按规则下一位", today_counts: "今日本窗口办结 {window} 件，平均 {wmean} 分钟；我办结 {mine} 件，平均 {mmean} 分钟",
+  service_timer: "本次办理已用时 {time}",
   find_number: "找号", find: "查询", return_no_show: "过号顺延", special_call: "特呼", special_reason: "特呼原因（必填）",
   status_waiting: "等候中", status_called: "已叫号", status_serving: "办理中", status_done: "已办结",
   "status_no-show": "过号", status_cancelled: "已取消",

@@ -49,3 +49,37 @@ def test_a_special_call_takes_the_named_ticket_out_of_turn_and_keeps_its_reason_
     assert any("老人行动不便，电话 138****8000" in d for d in kept) and "13800138000" not in str(kept)
     history = live.get(f"/api/v1/numbers/{tickets[2]['number']}", "counter", window=3).json()["history"]
     assert history[1]["special"] is True
+
+
+def test_the_console_sees_whom_the_rule_calls_next_and_todays_counts_for_the_window_and_the_member(live, clock):
+    from caller.staff.rules import StaffRole
+
+    live.app.state.staff.add("2001", "李静", "402913", frozenset({StaffRole.WINDOW}), None)
+    session = {"Authorization": "Bearer " + live.post("/api/v1/staff/sign-in", json={
+        "staff_no": "2001", "pin": "402913", "window": 7}).json()["token"]}
+    issue(live, "budongchan")  # not served at window 7
+    tickets = [issue(live, category).json() for category in ("shebao", "yibao", "shebao", "yibao")]
+    clock.advance(minutes=3)
+    green = issue(live, "yibao", priority="green").json()
+    live.post("/api/v1/windows/7/open", headers=session)
+    seen = live.get("/api/v1/windows/7/glance", headers=session).json()
+    upcoming = [n["number"] for n in seen["next"]]
+    assert len(upcoming) == 3 and upcoming[0] == green["number"] and "E001" not in upcoming  # 不动产: not here
+    assert seen["window_served"] == 0 and seen["mine_mean_s"] is None
+    called = []
+    for _ in range(3):  # what the window then calls, in turn, is what it was shown
+        called.append(live.post("/api/v1/windows/7/call-next", headers=session).json()["ticket"]["number"])
+        live.post("/api/v1/windows/7/finish", headers=session)
+    assert called == upcoming and set(called) <= {green["number"], *(t["number"] for t in tickets)}
+    for minutes in (4, 6):
+        live.post("/api/v1/windows/7/call-next", headers=session)
+        live.post("/api/v1/windows/7/start", headers=session)
+        clock.advance(minutes=minutes)
+        live.post("/api/v1/windows/7/finish", headers=session)
+    live.post("/api/v1/windows/8/open", "counter", window=8)
+    live.post("/api/v1/windows/8/call-next", "counter", window=8)
+    live.post("/api/v1/windows/8/finish", "counter", window=8)  # another window, another person
+    seen = live.get("/api/v1/windows/7/glance", headers=session).json()
+    assert seen["window_served"] == 5 and seen["window_mean_s"] == 120  # (0 + 0 + 0 + 240 + 360) / 5
+    assert seen["mine_served"] == 5 and seen["mine_mean_s"] == 120
+    assert live.get("/api/v1/windows/8/glance", headers=session).status_code == 403

@@ -203,3 +203,16 @@ def test_find_a_number_bring_back_a_no_show_and_call_one_out_of_turn(live, page,
     page.fill("#find-number", "Z999")
     page.click("#find-button")
     expect(page.locator("#find-error")).to_have_text("今天没有 Z999 号")
+
+
+def test_the_console_shows_whom_the_rule_calls_next_todays_counts_and_a_timer(live, page, staff_member):
+    tickets = [issue(live).json() for _ in range(4)]
+    sign_in(page, live)
+    page.click("button[data-action=open]")
+    expect(page.locator("#glance")).to_contain_text(f"按规则下一位：{tickets[0]['number']} 社保，{tickets[1]['number']}")
+    page.keyboard.press("n")
+    expect(page.locator("#timer")).to_contain_text("本次办理已用时 0:0")
+    page.keyboard.press("f")
+    expect(page.locator("#glance")).to_contain_text("今日本窗口办结 1 件")
+    expect(page.locator("#glance")).to_contain_text("我办结 1 件")
+    expect(page.locator("#timer")).to_have_text("")
