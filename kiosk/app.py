@@ -97,6 +97,9 @@ class KioskApp(App):
 
     def _check_idle(self, _dt: float) -> None:
         current = self.manager.current
+        if current in ("home", "night") and self.large_type and time.monotonic() - self.last_touch > self.idle_timeout_s:
+            self.toggle_large_type()  # left on at the home screen: the next citizen starts in normal type
+            return
         if current in ("home", "night", "done") or self._pending is not None:
             return  # the done screen goes home by itself; a message screen goes home too (an out-of-service one
             # comes straight back if still true)

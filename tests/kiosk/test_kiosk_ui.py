@@ -202,7 +202,9 @@ def test_large_type_shows_its_state_at_once_warns_before_the_idle_reset_and_is_o
         [{"wait": "home"}, {"tap": "large_type"}, {"expect_text": "标准字号"},  # before: 大字模式 until the screen changed
          {"tap": "category:shebao"}, {"wait": "guide"}, {"expect_text": "标准字号"},
          {"expect_text": "秒后将返回首页", "timeout": 12},  # said and shown before the reset
-         {"shot": str(tmp_path / "warned.png")}, {"wait": "home", "timeout": 15}, {"expect_text": "大字模式"}],
+         {"shot": str(tmp_path / "warned.png")}, {"wait": "home", "timeout": 15}, {"expect_text": "大字模式"},
+         {"tap": "large_type"}, {"expect_text": "标准字号"},  # left on at the home screen ...
+         {"expect_text": "大字模式", "timeout": 20}],  # ... it is off again after the idle time
         tmp_path / "ui",
     )
     assert outcome["error"] is None, outcome
