@@ -96,6 +96,10 @@ class BoardState:
                 target = (event.get("data") or {}).get("to_category") or category
                 if target in self.waiting:
                     self.waiting[target] += 1
+        elif kind == "ticket-on-hold" and row is not None and row.current == number:
+            row.current = None  # stepped aside: the window serves the next one meanwhile
+        elif kind == "ticket-taken-back" and row is not None:
+            row.current = number
         elif kind in ("ticket-issued", "ticket-returned") and category in self.waiting:
             self.waiting[category] += 1
             if kind == "ticket-returned" and number in self.no_shows:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, require, require_window
-from caller.api.schemas import CallOut, FreeText, Problem, Text, TicketOut, call_out, ticket_out
+from caller.api.schemas import ActionBody, CallOut, FreeText, Problem, Text, TicketOut, call_out, ticket_out
 from caller.auth import Principal, Role
 from caller.queue.desk import Desk
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["desk"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
 HISTORY = {"ticket-issued": "取号", "ticket-called": "叫号", "ticket-recalled": "重呼", "ticket-started": "开始办理",
            "ticket-finished": "办结", "ticket-no-show": "过号", "ticket-returned": "过号顺延", "ticket-transferred": "转办",
-           "ticket-cancelled": "取消"}
+           "ticket-cancelled": "取消", "ticket-on-hold": "挂起", "ticket-taken-back": "恢复办理"}
 
 
 def get_desk(request: Request) -> Desk:
@@ -46,8 +46,15 @@ class UpcomingOut(BaseModel):
     waited_s: int
 
 
+class HeldOut(BaseModel):
+    id: str
+    number: str
+    category_name: str
+
+
 class GlanceOut(BaseModel):
     next: list[UpcomingOut] = Field(description="whom the calling rule would give this window next, in turn")
+    on_hold: list[HeldOut] = Field(description="挂起 at this window: POST …/take-back serves one again")
     window_served: int = Field(description="services finished at this window today")
     window_mean_s: int | None = Field(description="their mean handling time (start, or call, to finish)")
     mine_served: int = Field(description="services the signed-in member finished today, at any window")
@@ -85,6 +92,8 @@ def glance(number: Annotated[int, Path(ge=1, le=999)], desk: DeskDep, hall: Hall
     return GlanceOut(
         next=[UpcomingOut(number=t.number, category_name=names.get(t.category, t.category),
                           waited_s=round((now - t.queued_at).total_seconds())) for t in seen.next],
+        on_hold=[HeldOut(id=t.id, number=t.number, category_name=names.get(t.category, t.category))
+                 for t in seen.on_hold],
         window_served=seen.window_served, window_mean_s=whole(seen.window_mean_s),
         mine_served=seen.mine_served, mine_mean_s=whole(seen.mine_mean_s))
 
@@ -96,3 +105,24 @@ def call_ticket(number: Annotated[int, Path(ge=1, le=999)], body: CallTicketBody
     require_window(number, who)
     return call_out(hall, desk.call_ticket(number, body.ticket, body.reason))
 
+
+
+class TakeBackBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    ticket: Text = Field(min_length=1, max_length=24)
+
+
+@router.post("/windows/{number}/hold", response_model=CallOut, responses=ERRORS)
+def hold(number: Annotated[int, Path(ge=1, le=999)], desk: DeskDep, hall: HallDep,
+         who: Annotated[Principal, Depends(require(Role.COUNTER))], body: ActionBody | None = None) -> CallOut:
+    """挂起: the citizen steps aside (to fetch a document); the window may call the next one meanwhile."""
+    require_window(number, who)
+    return call_out(hall, desk.hold(number, body.ticket if body else None))
+
+
+@router.post("/windows/{number}/take-back", response_model=CallOut, responses=ERRORS)
+def take_back(number: Annotated[int, Path(ge=1, le=999)], body: TakeBackBody, desk: DeskDep, hall: HallDep,
+              who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> CallOut:
+    """恢复: a ticket on hold at this window is served again here; the window must be open and free."""
+    require_window(number, who)
+    return call_out(hall, desk.take_back(number, body.ticket))

@@ -19,9 +19,10 @@ class TicketStatus(StrEnum):
     DONE = "done"
     NO_SHOW = "no-show"
     CANCELLED = "cancelled"
+    ON_HOLD = "on-hold"  # 挂起: the citizen fetches a document; the window serves others meanwhile, then takes it back
 
 
-LIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING})
+LIVE_STATUSES = frozenset({TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING, TicketStatus.ON_HOLD})
 HELD_STATUSES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
 
 
@@ -47,6 +48,8 @@ class EventType(StrEnum):
     TICKET_RETURNED = "ticket-returned"
     TICKET_TRANSFERRED = "ticket-transferred"
     TICKET_CANCELLED = "ticket-cancelled"
+    TICKET_ON_HOLD = "ticket-on-hold"  # 挂起
+    TICKET_TAKEN_BACK = "ticket-taken-back"  # 恢复: the held citizen is served again at the same window
     WINDOW_OPENED = "window-opened"
     WINDOW_CLOSED = "window-closed"
     WINDOW_PAUSED = "window-paused"
@@ -228,6 +231,31 @@ def finish(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
     return [_ticket_event(EventType.TICKET_FINISHED, ticket, now)]
 
 
+def put_on_hold(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    """挂起: the citizen steps aside (to fetch a document, say); the window is free to call the next one, and the
+    ticket keeps its window, where it is taken back. Its service counts from when it began."""
+    _require_window_holds(window, ticket)
+    _require_status(ticket, HELD_STATUSES, "挂起 hold")
+    if ticket.started_at is None:
+        ticket.started_at = ticket.called_at
+    ticket.status = TicketStatus.ON_HOLD
+    window.ticket_id = None
+    window.state_since = now
+    return [_ticket_event(EventType.TICKET_ON_HOLD, ticket, now)]
+
+
+def take_back(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
+    """恢复: a ticket on hold at this window is served again; the window must be open and free."""
+    can_call(window)
+    _require_status(ticket, {TicketStatus.ON_HOLD}, "恢复 take back")
+    if ticket.window != window.number:
+        raise QueueError("held_elsewhere", f"{ticket.number} 挂起在 {ticket.window} 号窗口 / on hold at window {ticket.window}")
+    ticket.status = TicketStatus.SERVING
+    window.ticket_id = ticket.id
+    window.state_since = now
+    return [_ticket_event(EventType.TICKET_TAKEN_BACK, ticket, now)]
+
+
 def no_show(window: Window, ticket: Ticket, now: dt.datetime, rules: QueueRules) -> list[Event]:
     _require_window_holds(window, ticket)
     _require_status(ticket, {TicketStatus.CALLED}, "过号 no-show")
@@ -300,12 +328,12 @@ def cancel(ticket: Ticket, now: dt.datetime) -> list[Event]:
 
 def end_of_day(ticket: Ticket, window: Window | None, now: dt.datetime) -> list[Event]:
     """A ticket still live after its day: waiting ones are cancelled, a called one is a no-show, one being
-    served is finished; the window holding it is freed. Each event says `reason: day-end`."""
+    served or on hold is finished; the window holding it is freed. Each event says `reason: day-end`."""
     if ticket.status is TicketStatus.WAITING:
         ticket.status, kind = TicketStatus.CANCELLED, EventType.TICKET_CANCELLED
     elif ticket.status is TicketStatus.CALLED:
         ticket.status, ticket.no_show_at, kind = TicketStatus.NO_SHOW, now, EventType.TICKET_NO_SHOW
-    elif ticket.status is TicketStatus.SERVING:
+    elif ticket.status in (TicketStatus.SERVING, TicketStatus.ON_HOLD):
         ticket.status, ticket.finished_at, kind = TicketStatus.DONE, now, EventType.TICKET_FINISHED
     else:
         raise QueueError("wrong_state", f"{ticket.number} 已结束 / the ticket is no longer live")

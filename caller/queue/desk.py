@@ -1,5 +1,6 @@
-"""A real day's exceptions at a counter: 找号 (today's ticket by its number, with its history) and 特呼 (call a
-named waiting ticket out of the rule's order, with the reason recorded). 过号顺延 is the service's return."""
+"""A real day's exceptions at a counter: 找号 (today's ticket by its number, with its history), 特呼 (call a
+named waiting ticket out of the rule's order, with the reason recorded), 挂起 / 恢复 (a citizen steps aside and
+is taken back), and the console's glance. 过号顺延 is the service's return."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class Glance:
     member signed in."""
 
     next: list[Ticket]
+    on_hold: list[Ticket]  # 挂起 at this window, to be taken back
     window_served: int
     window_mean_s: float | None
     mine_served: int
@@ -74,7 +76,7 @@ class Desk:
                 if staff and who == staff:
                     by_me.append(handled)
             mean = lambda values: sum(values) / len(values) if values else None  # noqa: E731
-            return Glance(chosen, len(at_window), mean(at_window), len(by_me), mean(by_me))
+            return Glance(chosen, repo.on_hold(day, number), len(at_window), mean(at_window), len(by_me), mean(by_me))
 
         return self.service.tx.read(work)
 
@@ -99,6 +101,27 @@ class Desk:
             events = model.call(window, ticket, now)
             for event in events:
                 event.data["special_reason"] = reason
+            if not repo.update_ticket(ticket) or not repo.update_window(window):
+                raise Conflict
+            self.service.tx.record(repo, events, now)
+            return WindowView(spec, window, ticket, ticket)
+
+        return self.service.tx.write(work)
+
+    def hold(self, number: int, ticket_id: str | None = None) -> WindowView:
+        """挂起 the ticket the window holds; the window is free (with 自动叫号 it may call the next at once)."""
+        return self.service._on_held(number, ticket_id, model.put_on_hold)
+
+    def take_back(self, number: int, ticket_id: str) -> WindowView:
+        """恢复 a ticket on hold at this window: it is served again here."""
+        spec = self.service.window_spec(number)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = repo.locked_window(number)
+            ticket = repo.ticket(ticket_id, for_update=True)
+            if ticket is None:
+                raise NotFound("unknown_ticket", "查无此号 / no such ticket")
+            events = model.take_back(window, ticket, now)
             if not repo.update_ticket(ticket) or not repo.update_window(window):
                 raise Conflict
             self.service.tx.record(repo, events, now)

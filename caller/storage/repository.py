@@ -172,6 +172,12 @@ class Repository:
         return [StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
                 for r in rows]
 
+    def on_hold(self, day: dt.date, window: int) -> list[Ticket]:
+        c = t.tickets.c
+        rows = self.conn.execute(select(t.tickets).where(c.hall == self.hall, c.service_day == day, c.window == window,
+                                                         c.status == TicketStatus.ON_HOLD.value).order_by(c.pk))
+        return [_ticket(r) for r in rows]
+
     def finished_today(self, day: dt.date) -> list[tuple[Ticket, str | None]]:
         """The day's services finished at a window, each with who finished it (the finish event's staff)."""
         c, e = t.tickets.c, t.events.c

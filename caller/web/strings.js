@@ -6,7 +6,8 @@ const ZH_CN = {
   service_timer: "本次办理已用时 {time}",
   find_number: "找号", find: "查询", return_no_show: "过号顺延", special_call: "特呼", special_reason: "特呼原因（必填）",
   status_waiting: "等候中", status_called: "已叫号", status_serving: "办理中", status_done: "已办结",
-  "status_no-show": "过号", status_cancelled: "已取消",
+  "status_no-show": "过号", status_cancelled: "已取消", "status_on-hold": "挂起",
+  hold: "挂起 (H)", on_hold: "挂起中", take_back: "恢复办理",
   idle_signed_out: "已因长时间无操作自动退出，请重新登录", session_ended: "登录已失效，请重新登录",
   window: "{n} 号窗口", state_open: "受理中", state_paused: "暂停服务", state_closed: "未登录",
   current: "当前号", none: "无", waiting_of_mine: "本窗口可办事项等候",
@@ -29,6 +30,7 @@ const ZH_CN = {
   ticket_issued: "取号时间 {time}", ticket_called: "请到 {window} 号窗口办理", ticket_serving: "正在 {window} 号窗口办理",
   ticket_done: "已办结，欢迎评价", ticket_done_plain: "已办结", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
   statuses: {"no-show": "过号", "cancelled": "取消"},
+  ticket_on_hold: "已暂挂：补齐材料后请回到 {window} 号窗口继续办理",
 };
 const STRINGS = ZH_CN;
 

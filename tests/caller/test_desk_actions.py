@@ -83,3 +83,47 @@ def test_the_console_sees_whom_the_rule_calls_next_and_todays_counts_for_the_win
     assert seen["window_served"] == 5 and seen["window_mean_s"] == 120  # (0 + 0 + 0 + 240 + 360) / 5
     assert seen["mine_served"] == 5 and seen["mine_mean_s"] == 120
     assert live.get("/api/v1/windows/8/glance", headers=session).status_code == 403
+
+
+def test_a_citizen_put_on_hold_steps_aside_while_the_window_serves_the_next_and_is_taken_back(live, clock):
+    tickets = [issue(live).json() for _ in range(2)]
+    window = {"role": "counter", "window": 3}
+    live.post("/api/v1/windows/3/open", **window)
+    live.post("/api/v1/windows/3/call-next", **window)
+    live.post("/api/v1/windows/3/start", **window)
+    held = live.post("/api/v1/windows/3/hold", **window, json={"ticket": tickets[0]["id"]})
+    assert held.status_code == 200, held.text
+    assert held.json()["window"]["ticket"] is None
+    assert live.get(f"/api/v1/tickets/{tickets[0]['id']}").json()["status"] == "on-hold"
+    glance = live.get("/api/v1/windows/3/glance", **window).json()
+    assert [h["number"] for h in glance["on_hold"]] == [tickets[0]["number"]]
+    assert live.post("/api/v1/windows/3/call-next", **window).json()["ticket"]["number"] == tickets[1]["number"]
+    problem(live.post("/api/v1/windows/3/take-back", **window, json={"ticket": tickets[0]["id"]}), 409, "window_busy")
+    live.post("/api/v1/windows/3/finish", **window)
+    live.post("/api/v1/windows/4/open", "counter", window=4)
+    problem(live.post("/api/v1/windows/4/take-back", "counter", window=4, json={"ticket": tickets[0]["id"]}), 409,
+            "held_elsewhere")
+    clock.advance(minutes=7)
+    back = live.post("/api/v1/windows/3/take-back", **window, json={"ticket": tickets[0]["id"]})
+    assert back.status_code == 200 and back.json()["window"]["ticket"]["number"] == tickets[0]["number"]
+    assert live.get(f"/api/v1/tickets/{tickets[0]['id']}").json()["status"] == "serving"
+    assert live.post("/api/v1/windows/3/finish", **window).status_code == 200
+    history = [h["what"] for h in live.get(f"/api/v1/numbers/{tickets[0]['number']}", **window).json()["history"]]
+    assert history == ["取号", "叫号", "开始办理", "挂起", "恢复办理", "办结"]
+    assert live.get("/api/v1/windows/3/glance", **window).json()["on_hold"] == []
+
+
+def test_a_ticket_left_on_hold_at_midnight_is_settled_as_served(service, clock):
+    import datetime as dt
+
+    from caller.engine.model import TicketStatus
+    from caller.queue.desk import Desk
+    from caller.queue.service import IssueRequest
+
+    ticket = service.issue(IssueRequest("shebao")).ticket
+    service.open(3)
+    service.call_next(3)
+    Desk(service).hold(3)
+    clock.set(dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.timezone.utc))  # the next morning
+    service.housekeeping.close_past_days()
+    assert service.ticket(ticket.id).ticket.status is TicketStatus.DONE

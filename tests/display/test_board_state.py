@@ -74,3 +74,13 @@ def test_calls_carry_their_matter_and_no_shows_are_listed_until_they_come_back()
     assert list(board.no_shows) == ["A002"]
     board.apply(event(16, "ticket-called", "A002", 3, "shebao"), NOW)  # returned at the desk and called again
     assert list(board.no_shows) == []
+
+
+def test_a_ticket_on_hold_leaves_its_window_free_until_it_is_taken_back():
+    board = BoardState()
+    board.resync(SNAPSHOT)
+    board.apply(event(11, "ticket-called", "A001", 3, "shebao"), NOW)
+    board.apply(event(12, "ticket-on-hold", "A001", 3, "shebao"), NOW)
+    assert board.windows[3].current is None
+    board.apply(event(13, "ticket-taken-back", "A001", 3, "shebao"), NOW)
+    assert board.windows[3].current == "A001"

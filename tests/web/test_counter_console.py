@@ -209,6 +209,7 @@ def test_the_console_shows_whom_the_rule_calls_next_todays_counts_and_a_timer(li
     tickets = [issue(live).json() for _ in range(4)]
     sign_in(page, live)
     page.click("button[data-action=open]")
+    expect(page.locator("#window-state")).to_have_text("受理中")
     expect(page.locator("#glance")).to_contain_text(f"按规则下一位：{tickets[0]['number']} 社保，{tickets[1]['number']}")
     page.keyboard.press("n")
     expect(page.locator("#timer")).to_contain_text("本次办理已用时 0:0")
@@ -216,3 +217,24 @@ def test_the_console_shows_whom_the_rule_calls_next_todays_counts_and_a_timer(li
     expect(page.locator("#glance")).to_contain_text("今日本窗口办结 1 件")
     expect(page.locator("#glance")).to_contain_text("我办结 1 件")
     expect(page.locator("#timer")).to_have_text("")
+
+
+def test_hold_a_citizen_serve_the_next_and_take_them_back(live, page, staff_member, shot):
+    tickets = [issue(live).json() for _ in range(2)]
+    sign_in(page, live)
+    page.click("button[data-action=open]")
+    expect(page.locator("#window-state")).to_have_text("受理中")
+    page.keyboard.press("n")
+    expect(page.locator("#current")).to_have_text(tickets[0]["number"])
+    page.keyboard.press("h")  # 挂起: the citizen fetches a document
+    expect(page.locator("#held")).to_contain_text(f"挂起中：{tickets[0]['number']}")
+    expect(page.locator("#current")).to_have_text("无")
+    page.keyboard.press("n")
+    expect(page.locator("#current")).to_have_text(tickets[1]["number"])
+    page.screenshot(path=shot("counter-on-hold.png"))
+    page.keyboard.press("f")
+    expect(page.locator("#current")).to_have_text("无")
+    page.click(f"button[data-take-back='{tickets[0]['id']}']")
+    expect(page.locator("#current")).to_have_text(tickets[0]["number"])
+    expect(page.locator("#held")).to_have_text("")
+    assert live.get(f"/api/v1/tickets/{tickets[0]['id']}").json()["status"] == "serving"
