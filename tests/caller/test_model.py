@@ -174,3 +174,23 @@ def test_events_carry_no_personal_data():
     window, t = called()
     for event in model.start(window, t, T0) + model.finish(window, t, T0):
         assert set(event.data) <= {"recalls", "priority", "from_category", "to_category"}
+
+
+def test_a_ticket_on_hold_frees_its_window_keeps_its_start_and_comes_back_only_there():
+    window, t = called()
+    later = T0 + dt.timedelta(minutes=2)
+    assert [e.type for e in model.put_on_hold(window, t, later)] == [model.EventType.TICKET_ON_HOLD]
+    assert t.status is TicketStatus.ON_HOLD and window.ticket_id is None and t.window == 3 and t.started_at == T0
+    refused("no_current_ticket", model.finish, window, t, later)  # not held by the window any more
+    other = open_window(4)
+    refused("held_elsewhere", model.take_back, other, t, later)
+    busy = ticket("A002")
+    model.call(window, busy, later)
+    refused("window_busy", model.take_back, window, t, later)
+    model.finish(window, busy, later)
+    model.take_back(window, t, later)
+    assert t.status is TicketStatus.SERVING and window.ticket_id == t.id
+    refused("wrong_state", model.take_back, window, t, later)
+    model.put_on_hold(window, t, later)
+    model.end_of_day(t, None, later)  # left on hold at midnight: settled as served
+    assert t.status is TicketStatus.DONE
