@@ -190,7 +190,7 @@ def test_a_ticket_on_hold_frees_its_window_keeps_its_start_and_comes_back_only_t
     model.finish(window, busy, later)
     model.take_back(window, t, later)
     assert t.status is TicketStatus.SERVING and window.ticket_id == t.id
-    refused("wrong_state", model.take_back, window, t, later)
+    refused("window_busy", model.take_back, window, t, later)  # it holds it already
     model.put_on_hold(window, t, later)
     model.end_of_day(t, None, later)  # left on hold at midnight: settled as served
     assert t.status is TicketStatus.DONE
