@@ -111,8 +111,9 @@ class CallerClient:
     def report_receipt(self, ticket_id: str, printed: bool) -> None:
         self._call("POST", f"/api/v1/tickets/{ticket_id}/receipt", json={"printed": printed})
 
-    def request_help(self, note: str | None = None) -> None:
-        self._call("POST", "/api/v1/help", json={"source": self.source, **({"note": note} if note else {})})
+    def request_help(self, note: str | None = None) -> dict:
+        """The caller's answer: whether the help window is open (`on_duty`) and who is there (`helper`)."""
+        return self._call("POST", "/api/v1/help", json={"source": self.source, **({"note": note} if note else {})})
 
 
 def token_from(token: str | None, token_file: Path | None, role: str) -> str | None:

@@ -311,9 +311,16 @@ class Journey:
 
     # ---- help and voice
     def request_help(self) -> str:
-        self.client.request_help()
-        self._say(t("help_sent"), interrupt=True)
-        return t("help_sent")
+        """帮办代办: what the kiosk says is what is true — who is coming, or that nobody is on duty and where to go."""
+        answer = self.client.request_help()
+        if not answer.get("on_duty"):
+            text = t("help_off_duty")
+        elif answer.get("helper"):
+            text = t("help_coming", name=answer["helper"])
+        else:
+            text = t("help_sent")
+        self._say(text, interrupt=True)
+        return text
 
     def _say(self, text: str, interrupt: bool = False) -> None:
         if self.devices.speaker is not None:

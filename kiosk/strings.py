@@ -8,6 +8,8 @@ ZH_CN: dict[str, str] = {
     "check_in": "预约签到",
     "help": "帮办代办",
     "help_sent": "已通知帮办代办窗口，工作人员马上过来，请稍候",
+    "help_coming": "已通知帮办代办窗口，工作人员 {name} 马上过来，请稍候",
+    "help_off_duty": "帮办代办窗口暂时无人值守，请到咨询台寻求帮助",
     "large_type": "大字模式",
     "normal_type": "标准字号",
     "back": "返回",

@@ -47,6 +47,8 @@ class HelpBody(BaseModel):
 
 class HelpOut(BaseModel):
     event_id: int
+    on_duty: bool = Field(description="the help window is open: someone is coming")
+    helper: str | None = Field(description="the name of the member signed in at the help window, if any")
 
 
 @router.get("/hall", response_model=HallOut)
@@ -85,4 +87,5 @@ def whoami(who: Annotated[Principal, Depends(principal)]) -> WhoAmIOut:
 @router.post("/help", status_code=201, response_model=HelpOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
 def request_help(body: HelpBody, service: Service) -> HelpOut:
     """帮办代办: the kiosk's help button. The help window and the counters get a `help-requested` event."""
-    return HelpOut(event_id=service.request_help(body.source, body.note))
+    answer = service.request_help(body.source, body.note)
+    return HelpOut(event_id=answer.event_id, on_duty=answer.on_duty, helper=answer.helper)

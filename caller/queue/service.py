@@ -81,6 +81,13 @@ class WindowView:
 
 
 @dataclass(frozen=True)
+class HelpAnswer:
+    event_id: int
+    on_duty: bool  # the help window is open
+    helper: str | None  # the name of the member signed in there, if any
+
+
+@dataclass(frozen=True)
 class QueueSnapshot:
     categories: list[CategoryView]
     windows: list[WindowView]
@@ -399,14 +406,18 @@ class QueueService:
 
         return self.tx.read(work)
 
-    def request_help(self, source: str | None, note: str | None) -> int:
-        """帮办代办: a kiosk's help button; the help window and the counters see a `help-requested` event."""
+    def request_help(self, source: str | None, note: str | None) -> HelpAnswer:
+        """帮办代办: a kiosk's help button; the help window and the counters see a `help-requested` event. The
+        answer says whether the help window is open, and who is signed in there, so the kiosk tells the truth."""
 
-        def work(repo: Repository, now: dt.datetime) -> int:
+        def work(repo: Repository, now: dt.datetime) -> HelpAnswer:
             data = {"source": source or "kiosk", **({"note": note} if note else {})}
             help_window = next((w.number for w in self.hall.windows if w.kind.value == "help"), None)
             self.tx.record(repo, [model.Event(model.EventType.HELP_REQUESTED, now, window=help_window, data=data)], now)
-            return repo.last_event_id()
+            window = repo.window(help_window) if help_window is not None else None
+            on_duty = window is not None and window.state is WindowState.OPEN
+            helper = repo.signed_in_name(help_window) if on_duty and help_window is not None else None
+            return HelpAnswer(repo.last_event_id(), on_duty, helper)
 
         return self.tx.write(work)
 

@@ -92,7 +92,8 @@ class StaffBook:
         return self.member(staff_no)
 
     # ---- signing in and out
-    def sign_in(self, staff_no: str, pin: str, window: int) -> tuple[str, StaffMember, dt.datetime]:
+    def sign_in(self, staff_no: str, pin: str, window: int, help_window: bool = False
+                ) -> tuple[str, StaffMember, dt.datetime]:
         """A counter token for `window`, its member and when it expires. Unknown numbers and wrong PINs get the
         same answer; five wrong PINs in a row lock the account for 15 minutes. A member signed in elsewhere is
         signed out there (one counter at a time), and whoever was signed in to this window is signed out."""
@@ -100,7 +101,7 @@ class StaffBook:
         with self.engine.begin() as conn:
             row = self._row(conn, staff_no, for_update=True) if staff_no.isalnum() else None
             member = _member(row) if row is not None else None
-            refusal = sign_in_refusal(member, window, now)
+            refusal = sign_in_refusal(member, window, now, help_window)
             if refusal is not None:
                 raise refusal
             assert member is not None and row is not None

@@ -11,6 +11,7 @@ from caller.api.deps import HallDep, require
 from caller.api.schemas import Problem, Text
 from caller.auth import Principal, Role
 from caller.engine.model import QueueError
+from caller.hall import WindowKind
 from caller.staff.book import StaffBook
 from caller.staff.rules import StaffMember, StaffRuleError, format_windows, parse_roles, parse_windows
 
@@ -91,9 +92,11 @@ def sign_in(body: SignInBody, book: Book, hall: HallDep) -> SignInOut:
     """登录 at a counter with 工号 + PIN: a counter token for that window, labelled 姓名（工号）, for 12 hours at
     most. Wrong number or PIN: 401 `sign_in_failed` (the same for both); five wrong PINs lock the account for 15
     minutes (403 `account_locked`); 403 `window_not_allowed`."""
-    if hall.window(body.window) is None:
+    spec = hall.window(body.window)
+    if spec is None:
         raise QueueError("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
-    token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window))
+    help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
+    token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window))
     return SignInOut(token=token, window=body.window, staff_no=member.staff_no, name=member.name,
                      expires_at=hall.local(expires).isoformat())
 

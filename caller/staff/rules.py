@@ -90,18 +90,21 @@ class StaffMember:
         """How the staff member is named where a service is attributed: 姓名（工号）."""
         return f"{self.name}（{self.staff_no}）"
 
-    def may_sign_in_at(self, window: int) -> bool:
-        return StaffRole.WINDOW in self.roles and (self.windows is None or window in self.windows)
+    def may_sign_in_at(self, window: int, help_window: bool = False) -> bool:
+        """Window staff sign in to counters; at the 帮办代办 window, 帮办 staff may too."""
+        role = StaffRole.WINDOW in self.roles or (help_window and StaffRole.HELP in self.roles)
+        return role and (self.windows is None or window in self.windows)
 
 
-def sign_in_refusal(member: StaffMember | None, window: int, now: dt.datetime) -> StaffRuleError | None:
+def sign_in_refusal(member: StaffMember | None, window: int, now: dt.datetime,
+                    help_window: bool = False) -> StaffRuleError | None:
     """Why this member may not sign in to `window` now (the PIN checked apart), or None."""
     if member is None or member.disabled:
         return StaffRuleError("sign_in_failed", "工号或密码不正确 / wrong staff number or PIN")
     if member.locked_until is not None and now < member.locked_until:
         minutes = max(1, round((member.locked_until - now).total_seconds() / 60))
         return StaffRuleError("account_locked", f"密码错误次数过多，请 {minutes} 分钟后再试或请管理员重置 / locked")
-    if not member.may_sign_in_at(window):
+    if not member.may_sign_in_at(window, help_window):
         return StaffRuleError("window_not_allowed", f"您没有 {window} 号窗口的登录权限 / not allowed at window {window}")
     return None
 

@@ -172,6 +172,14 @@ class Repository:
         return [StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
                 for r in rows]
 
+    def signed_in_name(self, window: int) -> str | None:
+        """The name of the staff member signed in at a window now (an open session), if any."""
+        s, m = t.staff_sessions.c, t.staff.c
+        return self.conn.execute(
+            select(m.name).join(t.staff_sessions, s.staff_id == m.id)
+            .where(s.hall == self.hall, s.window == window, s.ended_at.is_(None)).order_by(s.id.desc()).limit(1)
+        ).scalar()
+
     def on_hold(self, day: dt.date, window: int) -> list[Ticket]:
         c = t.tickets.c
         rows = self.conn.execute(select(t.tickets).where(c.hall == self.hall, c.service_day == day, c.window == window,

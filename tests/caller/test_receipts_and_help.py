@@ -53,3 +53,19 @@ def test_the_hall_info_says_whether_tickets_are_issued_and_when_next(live, clock
     night = live.get("/api/v1/hall").json()
     assert night["issuing_now"] is False and night["next_issuing_day"] == "2026-11-24"
     assert night["self_service"]["enabled"] and night["self_service"]["notice"]
+
+
+def test_the_help_button_says_whether_anyone_is_on_duty_and_who_is_coming(live):
+    from caller.staff.rules import StaffRole
+
+    off = live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1"}).json()
+    assert off["on_duty"] is False and off["helper"] is None  # before: 工作人员马上过来 with nobody there
+    live.app.state.staff.add("3001", "王芳", "402913", frozenset({StaffRole.HELP}), frozenset({14}))
+    problem(live.post("/api/v1/staff/sign-in", json={"staff_no": "3001", "pin": "402913", "window": 3}), 403,
+            "window_not_allowed")  # 帮办 staff sign in at the help window, not at a counter
+    token = live.post("/api/v1/staff/sign-in", json={"staff_no": "3001", "pin": "402913", "window": 14}).json()["token"]
+    live.post("/api/v1/windows/14/open", headers={"Authorization": f"Bearer {token}"})
+    on = live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1"}).json()
+    assert on["on_duty"] is True and on["helper"] == "王芳"
+    live.post("/api/v1/staff/sign-out", headers={"Authorization": f"Bearer {token}"})
+    assert live.post("/api/v1/help", "kiosk", json={}).json()["helper"] is None

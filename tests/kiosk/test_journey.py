@@ -215,3 +215,10 @@ def test_the_slips_qr_never_points_a_phone_at_an_address_it_cannot_reach(hall, s
     else:
         (qr,) = slip.images
         assert zxingcpp.read_barcodes(np.array(qr.convert("L")))[0].text.startswith(live.base + "/t#")
+
+
+def test_the_help_button_tells_the_truth_about_who_is_coming(rig):
+    journey, reader, printer, speaker, live = rig
+    assert journey.request_help() == "帮办代办窗口暂时无人值守，请到咨询台寻求帮助"
+    live.post("/api/v1/windows/14/open", "counter", window=14)
+    assert journey.request_help() == "已通知帮办代办窗口，工作人员马上过来，请稍候"
