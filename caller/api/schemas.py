@@ -52,6 +52,8 @@ class ActionBody(BaseModel):
 
 class TransferBody(ActionBody):
     category: Text = Field(min_length=1, max_length=32)
+    note: FreeText | None = Field(default=None, max_length=100, description="for the window that takes it next "
+                                  "(ID and phone numbers masked; never streamed)")
 
 
 class TicketOut(BaseModel):
@@ -91,6 +93,8 @@ class WindowOut(BaseModel):
     tidal_advice: Literal["open", "close"] | None = Field(
         default=None, description="tidal windows: the caller advises opening it, or closing it after the current citizen"
     )
+    handover: str | None = Field(default=None, description="its own counter only: the note of the 转办 that sent the "
+                                 "current ticket here, with the window it came from")
 
 
 class CallOut(BaseModel):
@@ -166,6 +170,7 @@ def window_out(hall: Hall, view: WindowView) -> WindowOut:
         ticket=ticket_out(hall, TicketView(view.held, None, None)) if view.held else None,
         personal=personal,
         tidal_advice=view.advice,
+        handover=view.handover,
     )
 
 

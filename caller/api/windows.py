@@ -77,9 +77,10 @@ def no_show(number: WindowNumber, service: Service, hall: HallDep, who: Counter,
 
 @router.post("/{number}/transfer", response_model=CallOut, responses=ERRORS)
 def transfer(number: WindowNumber, body: TransferBody, service: Service, hall: HallDep, who: Counter) -> CallOut:
-    """转办: the citizen keeps the number and its age and queues for another category."""
+    """转办: the citizen keeps the number and its age and queues for another category; an optional `note` is shown
+    to the window that takes the ticket next."""
     require_window(number, who)
-    return call_out(hall, service.transfer(number, body.category, body.ticket))
+    return call_out(hall, service.transfer(number, body.category, body.ticket, body.note))
 
 
 @router.post("/{number}/open", response_model=WindowOut, responses=ERRORS)

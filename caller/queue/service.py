@@ -78,6 +78,7 @@ class WindowView:
     held: Ticket | None = None  # held now (with 自动叫号, after a finish it may be the next citizen)
     personal: Personal | None = None  # the held ticket's masked name and ID
     advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
+    handover: str | None = None  # the note of the transfer that sent the held ticket here (its own counter only)
 
 
 @dataclass(frozen=True)
@@ -286,10 +287,19 @@ class QueueService:
     def no_show(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self._on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))
 
-    def transfer(self, number: int, to_category: str, ticket_id: str | None = None) -> WindowView:
+    def transfer(self, number: int, to_category: str, ticket_id: str | None = None, note: str | None = None
+                 ) -> WindowView:
+        """转办; `note` (masked, never streamed) is shown to the window that takes the ticket next."""
         if self.hall.category(to_category) is None:
             raise Invalid("unknown_category", f"没有此事项：{to_category} / unknown category")
-        return self._on_held(number, ticket_id, lambda w, t, now: model.transfer(w, t, to_category, now))
+
+        def transfer_with_note(window: Window, ticket: Ticket, now: dt.datetime) -> list[model.Event]:
+            events = model.transfer(window, ticket, to_category, now)
+            if note:
+                events[0].data["transfer_note"] = note
+            return events
+
+        return self._on_held(number, ticket_id, transfer_with_note)
 
     def open(self, number: int) -> WindowView:
         """登录. A seasonal (候鸟) window opens only within its dates in the hall file."""
@@ -429,7 +439,9 @@ class QueueService:
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
             view = self._window_now(repo, spec)
-            return view if with_personal else replace(view, personal=None)
+            if not with_personal:
+                return replace(view, personal=None)
+            return replace(view, handover=repo.transfer_note(view.held)) if view.held else view
 
         return self.tx.read(work)
 

@@ -22,7 +22,7 @@ from caller.engine.model import (
 )
 from caller.storage import tables as t
 
-PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason"})  # stored with the event, never streamed
+PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason", "transfer_note"})  # stored with the event, never streamed
 
 
 @dataclass(frozen=True)
@@ -171,6 +171,17 @@ class Repository:
         rows = self.conn.execute(select(t.events).where(e.hall == self.hall, e.ticket_pk == ticket.pk).order_by(e.id))
         return [StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
                 for r in rows]
+
+    def transfer_note(self, ticket: Ticket) -> str | None:
+        """The note of the latest 转办 of this ticket, with the window it came from: 「3 号窗口：…」."""
+        e = t.events.c
+        row = self.conn.execute(
+            select(e.window, e.data).where(e.hall == self.hall, e.ticket_pk == ticket.pk,
+                                           e.type == EventType.TICKET_TRANSFERRED.value)
+            .order_by(e.id.desc()).limit(1)
+        ).first()
+        note = json.loads(row.data or "{}").get("transfer_note") if row else None
+        return f"{row.window} 号窗口：{note}" if note else None
 
     def signed_in_name(self, window: int) -> str | None:
         """The name of the staff member signed in at a window now (an open session), if any."""

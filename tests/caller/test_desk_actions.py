@@ -127,3 +127,19 @@ def test_a_ticket_left_on_hold_at_midnight_is_settled_as_served(service, clock):
     clock.set(dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.timezone.utc))  # the next morning
     service.housekeeping.close_past_days()
     assert service.ticket(ticket.id).ticket.status is TicketStatus.DONE
+
+
+def test_a_transfer_note_reaches_the_window_that_takes_the_ticket_and_nobody_else(live):
+    ticket = issue(live).json()
+    live.post("/api/v1/windows/3/open", "counter", window=3)
+    live.post("/api/v1/windows/3/call-next", "counter", window=3)
+    moved = live.post("/api/v1/windows/3/transfer", "counter", window=3,
+                      json={"category": "budongchan", "note": "已核验身份证，缺房产证复印件，电话13800138000"})
+    assert moved.status_code == 200, moved.text
+    live.post("/api/v1/windows/9/open", "counter", window=9)
+    assert live.post("/api/v1/windows/9/call-next", "counter", window=9).json()["ticket"]["id"] == ticket["id"]
+    mine = live.get("/api/v1/windows/9", "counter", window=9).json()
+    assert mine["handover"] == "3 号窗口：已核验身份证，缺房产证复印件，电话138****8000"
+    assert live.get("/api/v1/windows/9", "display").json()["handover"] is None  # the board sees no note
+    streamed = [e for e in events(live) if e["type"] == "ticket-transferred"]
+    assert streamed and "transfer_note" not in str(streamed) and "房产证" not in str(streamed)

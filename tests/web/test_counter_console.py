@@ -79,10 +79,17 @@ def test_transfer_and_reprint_from_the_console(live, page, staff_member):
     offered = page.locator("#transfer-to option").evaluate_all("options => options.map(o => o.value)")
     assert "shebao" not in offered and "budongchan" in offered  # not the ticket's own matter (that errored)
     page.select_option("#transfer-to", "budongchan")
+    page.fill("#transfer-note", "已核验身份证，缺房产证复印件")
     page.click("button[data-action=transfer]")
     expect(page.locator("#current")).to_have_text("无")
     status = live.get(f"/api/v1/tickets/{ticket['id']}").json()
     assert status["category"] == "budongchan" and status["status"] == "waiting" and status["number"] == ticket["number"]
+    sign_in(page, live, window=9)  # the 不动产 window takes it and sees why it came
+    page.click("button[data-action=open]")
+    expect(page.locator("#window-state")).to_have_text("受理中")
+    page.keyboard.press("n")
+    expect(page.locator("#current")).to_have_text(ticket["number"])
+    expect(page.locator("#handover")).to_have_text("转办说明（3 号窗口：已核验身份证，缺房产证复印件）")
 
 
 def test_no_token_is_asked_for_a_wrong_pin_is_told_in_chinese_and_sign_out_ends_the_session(live, page,
