@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caller.api.deps import HallDep, require
 from caller.api.schemas import Problem, Text
 from caller.auth import Principal, Role
-from caller.engine.model import QueueError
+from caller.engine.model import NotFound, QueueError
 from caller.hall import WindowKind
 from caller.staff.book import StaffBook
 from caller.staff.rules import StaffMember, StaffRuleError, format_windows, parse_roles, parse_windows
@@ -62,7 +62,7 @@ class StaffOut(BaseModel):
     staff_no: str
     name: str
     roles: list[str]
-    windows: str = Field(description="'1,2,3' or '*' (every window)")
+    windows: str = Field(description="'1-6,9' or '*' (every window)")
     disabled: bool
     locked: bool
 
@@ -94,7 +94,7 @@ def sign_in(body: SignInBody, book: Book, hall: HallDep) -> SignInOut:
     minutes (403 `account_locked`); 403 `window_not_allowed`."""
     spec = hall.window(body.window)
     if spec is None:
-        raise QueueError("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
+        raise NotFound("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
     help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
     token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window))
     return SignInOut(token=token, window=body.window, staff_no=member.staff_no, name=member.name,

@@ -57,8 +57,11 @@ def parse_roles(text: str) -> frozenset[StaffRole]:
     return roles
 
 
+MAX_WINDOW = 999  # as the API's window numbers
+
+
 def parse_windows(text: str) -> frozenset[int] | None:
-    """'1-6,9' → {1..6, 9}; '*' → None (every window); '' → none."""
+    """'1-6,9' → {1..6, 9}; '*' → None (every window); '' → none. Numbers run from 1 to 999."""
     if text.strip() == "*":
         return None
     numbers: set[int] = set()
@@ -66,12 +69,25 @@ def parse_windows(text: str) -> frozenset[int] | None:
         first, _, last = part.partition("-")
         if not first.isdigit() or (last and not last.isdigit()):
             raise StaffRuleError("invalid_windows", "窗口写作 1-6,9 或 * / windows are written 1-6,9 or *")
-        numbers.update(range(int(first), int(last or first) + 1))
+        low, high = int(first), int(last or first)
+        if not 1 <= low <= high <= MAX_WINDOW:
+            raise StaffRuleError("invalid_windows", f"窗口号为 1–{MAX_WINDOW}，由小到大 / windows are 1-{MAX_WINDOW}, "
+                                 "low to high")
+        numbers.update(range(low, high + 1))
     return frozenset(numbers)
 
 
 def format_windows(windows: frozenset[int] | None) -> str:
-    return "*" if windows is None else ",".join(str(n) for n in sorted(windows))
+    """The shortest form parse_windows reads back: runs as ranges, '1-6,9'; '*' for every window."""
+    if windows is None:
+        return "*"
+    runs: list[list[int]] = []
+    for number in sorted(windows):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ",".join(f"{a}-{b}" if b > a else str(a) for a, b in runs)
 
 
 @dataclass(frozen=True)
