@@ -205,7 +205,8 @@ def run_simulate(args: argparse.Namespace) -> int:
     try:
         if args.trace:
             trace = read_trace(args.trace, [c.id for c in hall.categories])
-            days = replayed_days(hall, trace, args.seed, names, args.season, args.lunch)
+            days = replayed_days(hall, trace, args.seed, names, args.season, args.lunch, args.absences)
+            staffed = replayed_days(hall, trace, args.seed, names, args.season) if args.absences else None
         else:
             days = generated_days(hall, args.days, args.seed, args.season, names, args.lunch, args.absences)
             staffed = generated_days(hall, args.days, args.seed, args.season, names) if args.absences else None
@@ -215,7 +216,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     summaries = {name: summarise(results) for name, results in days.items()}
     elapsed = time.perf_counter() - started
     kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "") + (
-        " (a window away once a day)" if getattr(args, "absences", False) and not args.trace else "")
+        " (a window away once a day)" if args.absences else "")
     what = f"trace {args.trace.name}" if args.trace else f"{args.days} generated {kind} days"
     if args.plot:
         from caller.simulation.plot import plot_waits

@@ -67,10 +67,11 @@ def generated(hall: Hall, days: int, seed: int, season: bool, names: Sequence[st
 
 
 def replayed_days(
-    hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False, lunch: bool = False
+    hall: Hall, trace: list[Arrival], seed: int, names: Sequence[str], in_season: bool = False, lunch: bool = False,
+    absences: bool = False,
 ) -> dict[str, list[DayResult]]:
     """A recorded day (design §5 trace) through every policy; no-show and transfer fates drawn from `seed`."""
-    return run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch)
+    return run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch, absences)
 
 
 def format_table(summaries: dict[str, dict]) -> str:

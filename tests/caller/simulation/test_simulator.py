@@ -214,7 +214,7 @@ def test_a_replayed_trace_can_be_plotted(tmp_path):
 
 
 def test_windows_away_once_a_day_call_nobody_meanwhile_and_the_estimates_error_is_printed_beside_the_staffed_days(
-        hall):
+        hall, tmp_path):
     import subprocess
     import sys
 
@@ -236,3 +236,9 @@ def test_windows_away_once_a_day_call_nobody_meanwhile_and_the_estimates_error_i
                           "ours"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "windows closed and opened" in run.stdout and "(staffed all day:" in run.stdout
+    trace = tmp_path / "day.csv"
+    write_trace(trace, arrivals)
+    # a recorded day too: before, --absences was silently ignored with --trace
+    replayed = subprocess.run([sys.executable, "-m", "caller.cli", "simulate", "--trace", str(trace), "--absences",
+                               "--policy", "ours"], capture_output=True, text=True, cwd=ROOT)
+    assert replayed.returncode == 0 and "(staffed all day:" in replayed.stdout, replayed.stderr
