@@ -106,7 +106,6 @@ def call_ticket(number: Annotated[int, Path(ge=1, le=999)], body: CallTicketBody
     return call_out(hall, desk.call_ticket(number, body.ticket, body.reason))
 
 
-
 class TakeBackBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     ticket: Text = Field(min_length=1, max_length=24)

@@ -110,7 +110,7 @@ class Desk:
 
     def hold(self, number: int, ticket_id: str | None = None) -> WindowView:
         """挂起 the ticket the window holds; the window is free (with 自动叫号 it may call the next at once)."""
-        return self.service._on_held(number, ticket_id, model.put_on_hold)
+        return self.service.on_held(number, ticket_id, model.put_on_hold)
 
     def take_back(self, number: int, ticket_id: str) -> WindowView:
         """恢复 a ticket on hold at this window: it is served again here."""

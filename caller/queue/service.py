@@ -267,10 +267,10 @@ class QueueService:
             self._claim_next(repo, spec, window, now)
 
     def recall(self, number: int, ticket_id: str | None = None) -> WindowView:
-        return self._on_held(number, ticket_id, model.recall)
+        return self.on_held(number, ticket_id, model.recall)
 
     def start(self, number: int, ticket_id: str | None = None) -> WindowView:
-        return self._on_held(number, ticket_id, model.start)
+        return self.on_held(number, ticket_id, model.start)
 
     def finish(self, number: int, ticket_id: str | None = None, staff: str | None = None) -> WindowView:
         """办结. `staff` (the counter token's label) goes into the event, so a rating names who served."""
@@ -282,10 +282,10 @@ class QueueService:
                     event.data["staff"] = staff
             return events
 
-        return self._on_held(number, ticket_id, finish_by)
+        return self.on_held(number, ticket_id, finish_by)
 
     def no_show(self, number: int, ticket_id: str | None = None) -> WindowView:
-        return self._on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))
+        return self.on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))
 
     def transfer(self, number: int, to_category: str, ticket_id: str | None = None, note: str | None = None
                  ) -> WindowView:
@@ -299,7 +299,7 @@ class QueueService:
                 events[0].data["transfer_note"] = note
             return events
 
-        return self._on_held(number, ticket_id, transfer_with_note)
+        return self.on_held(number, ticket_id, transfer_with_note)
 
     def open(self, number: int) -> WindowView:
         """登录. A seasonal (候鸟) window opens only within its dates in the hall file."""
@@ -338,12 +338,13 @@ class QueueService:
 
         return self.tx.write(work)
 
-    def _on_held(
+    def on_held(
         self,
         number: int,
         ticket_id: str | None,
         action: Callable[[Window, Ticket, dt.datetime], list[model.Event]],
     ) -> WindowView:
+        """Apply an engine transition to the ticket window `number` holds (recall, finish, 挂起 …), in one write."""
         spec = self.window_spec(number)
 
         def work(repo: Repository, now: dt.datetime) -> WindowView:
