@@ -19,6 +19,7 @@ class Role(StrEnum):
     COUNTER = "counter"
     DISPLAY = "display"
     ADMIN = "admin"
+    DESK = "desk"  # a staff member signed in at the 咨询台 / 导服 desk: issues, finds numbers, takes notices
     EVALUATOR = "evaluator"  # the rating tablet of one window: it rates that window's last service, nothing else
 
 

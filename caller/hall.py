@@ -132,6 +132,21 @@ class AppointmentRules(_Strict):
     per_source_per_hour: int = Field(default=60, ge=1, le=10000)
 
 
+class DeskRules(_Strict):
+    """The 咨询台 / 导服 desk: the green-channel reasons it records when it issues, and the notices it receives."""
+
+    green_reasons: list[str] = Field(default=["残疾人", "孕妇", "军人", "老年人"], min_length=1, max_length=12)
+    help_escalate_minutes: float = Field(default=3, gt=0, le=60)  # a help request nobody took goes to the manager
+    device_offline_seconds: int = Field(default=90, ge=30, le=3600)  # a kiosk or board silent this long: offline
+
+    @field_validator("green_reasons")
+    @classmethod
+    def _short_reasons(cls, reasons: list[str]) -> list[str]:
+        if any(not 1 <= len(reason) <= 16 for reason in reasons) or len(set(reasons)) != len(reasons):
+            raise ValueError("green-channel reasons are 1-16 characters each, none twice")
+        return reasons
+
+
 class TidalConfig(_Strict):
     """When the caller advises opening and closing tidal windows, and whether it does so itself."""
 
@@ -206,6 +221,7 @@ class Hall(_Strict):
     queue: QueueRules = Field(default_factory=QueueRules)
     tidal: TidalConfig = Field(default_factory=TidalConfig)
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
+    desk: DeskRules = Field(default_factory=DeskRules)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]

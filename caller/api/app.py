@@ -33,6 +33,9 @@ from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.engine.model import QueueError
 from caller.hall import Hall, load_hall
+from caller.notices import routes as notice_routes
+from caller.notices.book import NoticeBook
+from caller.reception import routes as reception_routes
 from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
@@ -116,6 +119,7 @@ def create_app(
     db = Database(engine, hall.hall.id)
     service_kwargs = {"clock": clock} if clock else {}
     service = QueueService(hall, db, enforce_hours=settings.enforce_hours, outage=outage, **service_kwargs)
+    notices = NoticeBook(service)
     hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s, outage=outage)
     service.tx.on_commit = hub.poke  # local commits wake the hub at once
     stage = {"migrated": False, "set_up": False}
@@ -152,8 +156,8 @@ def create_app(
 
     async def watch_tides() -> None:
         """Every `tidal_check_s`: apply the tidal rule, settle tickets left by earlier days, log out seasonal
-        windows past their season, and (自动叫号) call waiting tickets to any window that became free without an
-        action, such as an opened tidal one.
+        windows past their season, (自动叫号) call waiting tickets to any window that became free without an
+        action, such as an opened tidal one, and sweep the notices (devices gone silent, help nobody took).
 
         A database hiccup only skips one round (the outage log has said it)."""
         while True:
@@ -164,6 +168,7 @@ def create_app(
                 housekeeping.close_past_days,
                 housekeeping.close_out_of_season,
                 service.dispatch,
+                notices.sweep,
             ):
                 try:
                     await asyncio.to_thread(check)
@@ -201,12 +206,13 @@ def create_app(
     app.state.pairing = Pairing(service, app.state.tokens)
     app.state.staff = StaffBook(engine, hall.hall.id, app.state.tokens, service.tx.clock)
     app.state.desk = Desk(service)
+    app.state.notices = notices
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
-                   staff_routes):
+                   staff_routes, notice_routes, reception_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

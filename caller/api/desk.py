@@ -68,7 +68,7 @@ class CallTicketBody(BaseModel):
 
 
 @router.get("/numbers/{number}", response_model=NumberOut, responses=ERRORS,
-            dependencies=[Depends(require(Role.COUNTER))])
+            dependencies=[Depends(require(Role.COUNTER, Role.DESK))])
 def find_number(number: Annotated[str, Path(min_length=2, max_length=8, pattern=r"^[A-Za-z][0-9]{1,6}$")],
                 desk: DeskDep, hall: HallDep) -> NumberOut:
     """找号: today's ticket with this number, its state and what happened to it."""

@@ -71,7 +71,7 @@ async def _stream(service: QueueService, hub: EventHub, sub: Subscription, after
 @router.get(
     "/events",
     responses={200: {"content": {"text/event-stream": {}}}, 401: {"model": Problem}, 403: {"model": Problem}},
-    dependencies=[Depends(require(Role.DISPLAY, Role.COUNTER))],
+    dependencies=[Depends(require(Role.DISPLAY, Role.COUNTER, Role.DESK))],
 )
 async def events(
     request: Request, last_event_id: Annotated[str | None, Header(max_length=32)] = None

@@ -1,5 +1,4 @@
-"""The hall as kiosks and boards need it (name, hours, whether tickets are issued now, the 24-hour zone),
-and the help button."""
+"""The hall as kiosks and boards need it (name, hours, whether tickets are issued now, the 24-hour zone)."""
 
 from __future__ import annotations
 
@@ -38,19 +37,6 @@ class HallOut(BaseModel):
     demo: bool = Field(description="demo mode (./dev hall): a kiosk may point the QR code at the caller itself")
 
 
-class HelpBody(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    source: FreeText | None = Field(default=None, max_length=32, description="which kiosk")
-    note: FreeText | None = Field(default=None, max_length=64, description="no personal data: ID and phone numbers "
-                                  "in it are masked")
-
-
-class HelpOut(BaseModel):
-    event_id: int
-    on_duty: bool = Field(description="the help window is open: someone is coming")
-    helper: str | None = Field(description="the name of the member signed in at the help window, if any")
-
-
 @router.get("/hall", response_model=HallOut)
 def hall_info(hall: HallDep, service: Service, request: Request) -> HallOut:
     """No token needed: what a kiosk shows at the top and how it decides between day and 24-hour mode."""
@@ -82,10 +68,3 @@ class WhoAmIOut(BaseModel):
 def whoami(who: Annotated[Principal, Depends(principal)]) -> WhoAmIOut:
     """What a token is: the counter console signs in with it and learns its window."""
     return WhoAmIOut(role=who.role.value, window=who.window, label=who.label)
-
-
-@router.post("/help", status_code=201, response_model=HelpOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
-def request_help(body: HelpBody, service: Service) -> HelpOut:
-    """帮办代办: the kiosk's help button. The help window and the counters get a `help-requested` event."""
-    answer = service.request_help(body.source, body.note)
-    return HelpOut(event_id=answer.event_id, on_duty=answer.on_duty, helper=answer.helper)

@@ -1,4 +1,5 @@
-"""The web pages the caller serves: the counter console, the evaluator tablet and the phone page of a slip."""
+"""The web pages the caller serves: the counter console, the 咨询台 desk, the evaluator tablet and the phone page
+of a slip."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ router = APIRouter(include_in_schema=False)
 @router.get("/counter")
 def counter_console() -> FileResponse:
     return FileResponse(WEB / "counter.html")
+
+
+@router.get("/desk")
+def desk_page() -> FileResponse:
+    """The 咨询台 / 导服 desk: issue for citizens the kiosk cannot serve, find numbers, take notices."""
+    return FileResponse(WEB / "desk.html")
 
 
 @router.get("/rate/{window}")

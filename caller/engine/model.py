@@ -58,6 +58,10 @@ class EventType(StrEnum):
     RECEIPT_PRINTED = "receipt-printed"
     RECEIPT_UNPRINTED = "receipt-unprinted"  # the kiosk could not print it: the counter reprints
     HELP_REQUESTED = "help-requested"  # 帮办代办: a kiosk's help button
+    NOTICE_RAISED = "notice-raised"  # a help request or a device condition for the 咨询台 and the manager
+    NOTICE_ACKNOWLEDGED = "notice-acknowledged"  # a named member took it
+    NOTICE_ESCALATED = "notice-escalated"  # nobody took a help request in time: the manager is told
+    NOTICE_CLEARED = "notice-cleared"  # done by staff, or the device recovered
 
 
 class QueueError(Exception):

@@ -66,6 +66,8 @@ class IssueRequest:
     name: str | None = None
     id_number: str | None = None
     source: str | None = None
+    reason: str | None = None  # why the 咨询台 gave it this priority (a green-channel reason); kept, never streamed
+    issued_by: str | None = None  # the member at the 咨询台 who issued it (姓名（工号）); kept, never streamed
 
 
 @dataclass(frozen=True)
@@ -79,13 +81,6 @@ class WindowView:
     personal: Personal | None = None  # the held ticket's masked name and ID
     advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
     handover: str | None = None  # the note of the transfer that sent the held ticket here (its own counter only)
-
-
-@dataclass(frozen=True)
-class HelpAnswer:
-    event_id: int
-    on_duty: bool  # the help window is open
-    helper: str | None  # the name of the member signed in there, if any
 
 
 @dataclass(frozen=True)
@@ -162,7 +157,8 @@ class QueueService:
             self.id_keys.digest(request.id_number) if request.id_number else None,
         )
         fingerprint = hashlib.sha256(
-            json.dumps([category.id, priority.value, personal.name_masked, personal.id_masked, request.source]).encode()
+            json.dumps([category.id, priority.value, personal.name_masked, personal.id_masked, request.source,
+                        request.reason]).encode()
         ).hexdigest()
 
         def work(repo: Repository, now: dt.datetime) -> tuple[Ticket, bool]:
@@ -198,6 +194,10 @@ class QueueService:
                 secrets.token_urlsafe(9), format_number(category.prefix, seq), category.id, priority, day, now
             )
             repo.insert_ticket(ticket, personal, request.source)
+            if request.reason:
+                events[0].data["priority_reason"] = request.reason
+            if request.issued_by:
+                events[0].data["staff"] = request.issued_by
             if idempotency_key:
                 repo.remember_idempotency(idempotency_key, ticket.pk, fingerprint, now)
             self.tx.record(repo, events, now)
@@ -416,21 +416,6 @@ class QueueService:
             return [self.standing.ticket(repo, ticket, now) for ticket in repo.unprinted(self.hall.service_day(now))]
 
         return self.tx.read(work)
-
-    def request_help(self, source: str | None, note: str | None) -> HelpAnswer:
-        """帮办代办: a kiosk's help button; the help window and the counters see a `help-requested` event. The
-        answer says whether the help window is open, and who is signed in there, so the kiosk tells the truth."""
-
-        def work(repo: Repository, now: dt.datetime) -> HelpAnswer:
-            data = {"source": source or "kiosk", **({"note": note} if note else {})}
-            help_window = next((w.number for w in self.hall.windows if w.kind.value == "help"), None)
-            self.tx.record(repo, [model.Event(model.EventType.HELP_REQUESTED, now, window=help_window, data=data)], now)
-            window = repo.window(help_window) if help_window is not None else None
-            on_duty = window is not None and window.state is WindowState.OPEN
-            helper = repo.signed_in_name(help_window) if on_duty and help_window is not None else None
-            return HelpAnswer(repo.last_event_id(), on_duty, helper)
-
-        return self.tx.write(work)
 
     def ticket(self, ticket_id: str) -> TicketView:
         return self.tx.read(lambda repo, now: self.standing.ticket(repo, self._ticket_or_404(repo, ticket_id), now))

@@ -92,9 +92,9 @@ class StaffBook:
         return self.member(staff_no)
 
     # ---- signing in and out
-    def sign_in(self, staff_no: str, pin: str, window: int, help_window: bool = False
+    def sign_in(self, staff_no: str, pin: str, window: int | None, help_window: bool = False
                 ) -> tuple[str, StaffMember, dt.datetime]:
-        """A counter token for `window`, its member and when it expires. Unknown numbers and wrong PINs get the
+        """A counter token for `window` (a desk token when None: the 咨询台), its member and when it expires. Unknown numbers and wrong PINs get the
         same answer; five wrong PINs in a row lock the account for 15 minutes. A member signed in elsewhere is
         signed out there (one counter at a time), and whoever was signed in to this window is signed out."""
         now = self.clock()
@@ -108,9 +108,11 @@ class StaffBook:
             if self._pin_matches(row.pin_hash, pin):
                 conn.execute(update(t.staff).where(t.staff.c.id == member.id).values(wrong_pins=0, locked_until=None))
                 self._end_sessions(conn, member.id, now, "replaced")
-                self._end_window_sessions(conn, window, now)
+                if window is not None:
+                    self._end_window_sessions(conn, window, now)
                 expires = now + SESSION
-                token, token_id = self.tokens.create_with_id(Role.COUNTER, window, member.label, staff_id=member.id,
+                role = Role.COUNTER if window is not None else Role.DESK
+                token, token_id = self.tokens.create_with_id(role, window, member.label, staff_id=member.id,
                                                              expires_at=expires, conn=conn)
                 conn.execute(insert(t.staff_sessions).values(hall=self.hall, staff_id=member.id, window=window,
                                                              token_id=token_id, started_at=now))

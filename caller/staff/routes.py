@@ -17,7 +17,8 @@ from caller.staff.rules import StaffMember, StaffRuleError, format_windows, pars
 
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422, 429)}
-STATUS = {"sign_in_failed": 401, "account_locked": 403, "window_not_allowed": 403, "staff_exists": 409,
+STATUS = {"sign_in_failed": 401, "account_locked": 403, "window_not_allowed": 403, "desk_not_allowed": 403,
+          "staff_exists": 409,
           "unknown_staff": 404}
 StaffNo = Annotated[str, Path(min_length=2, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
 
@@ -47,12 +48,14 @@ class SignInBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     staff_no: Text = Field(min_length=1, max_length=16, description="工号")
     pin: Text = Field(min_length=1, max_length=32, description="the PIN (never stored, never logged)")
-    window: int = Field(ge=1, le=999)
+    window: int | None = Field(default=None, ge=1, le=999, description="the counter; none: the 咨询台 (desk, help "
+                               "and manager roles)")
 
 
 class SignInOut(BaseModel):
-    token: str = Field(description="the counter session's token: keep it in the page's memory only")
-    window: int
+    token: str = Field(description="the session's token: keep it in the page's memory only")
+    role: str = Field(description="counter, or desk at the 咨询台")
+    window: int | None
     staff_no: str
     name: str
     expires_at: str
@@ -89,20 +92,24 @@ def staff_out(member: StaffMember, book: StaffBook) -> StaffOut:
 
 @router.post("/sign-in", status_code=201, response_model=SignInOut, responses=ERRORS)
 def sign_in(body: SignInBody, book: Book, hall: HallDep) -> SignInOut:
-    """登录 at a counter with 工号 + PIN: a counter token for that window, labelled 姓名（工号）, for 12 hours at
-    most. Wrong number or PIN: 401 `sign_in_failed` (the same for both); five wrong PINs lock the account for 15
-    minutes (403 `account_locked`); 403 `window_not_allowed`."""
-    spec = hall.window(body.window)
-    if spec is None:
-        raise NotFound("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
-    help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
+    """登录 with 工号 + PIN: at a counter, a counter token for that window; without a window, a desk token for the
+    咨询台. Labelled 姓名（工号）, for 12 hours at most. Wrong number or PIN: 401 `sign_in_failed` (the same for
+    both); five wrong PINs lock the account for 15 minutes (403 `account_locked`); 403 `window_not_allowed` /
+    `desk_not_allowed`."""
+    help_window = False
+    if body.window is not None:
+        spec = hall.window(body.window)
+        if spec is None:
+            raise NotFound("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
+        help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
     token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window))
-    return SignInOut(token=token, window=body.window, staff_no=member.staff_no, name=member.name,
+    role = Role.COUNTER if body.window is not None else Role.DESK
+    return SignInOut(token=token, role=role.value, window=body.window, staff_no=member.staff_no, name=member.name,
                      expires_at=hall.local(expires).isoformat())
 
 
 @router.post("/sign-out", status_code=204, responses=ERRORS)
-def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> Response:
+def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK))]) -> Response:
     """退出: the session's token stops at once."""
     book.sign_out(who)
     return Response(status_code=204)

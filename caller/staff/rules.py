@@ -112,14 +112,21 @@ class StaffMember:
         return role and (self.windows is None or window in self.windows)
 
 
-def sign_in_refusal(member: StaffMember | None, window: int, now: dt.datetime,
+DESK_ROLES = frozenset({StaffRole.DESK, StaffRole.HELP, StaffRole.MANAGER})  # who may sign in at the 咨询台
+
+
+def sign_in_refusal(member: StaffMember | None, window: int | None, now: dt.datetime,
                     help_window: bool = False) -> StaffRuleError | None:
-    """Why this member may not sign in to `window` now (the PIN checked apart), or None."""
+    """Why this member may not sign in to `window` (None: the 咨询台) now (the PIN checked apart), or None."""
     if member is None or member.disabled:
         return StaffRuleError("sign_in_failed", "工号或密码不正确 / wrong staff number or PIN")
     if member.locked_until is not None and now < member.locked_until:
         minutes = max(1, round((member.locked_until - now).total_seconds() / 60))
         return StaffRuleError("account_locked", f"密码错误次数过多，请 {minutes} 分钟后再试或请管理员重置 / locked")
+    if window is None:
+        if not member.roles & DESK_ROLES:
+            return StaffRuleError("desk_not_allowed", "您没有咨询台的登录权限 / not allowed at the desk")
+        return None
     if not member.may_sign_in_at(window, help_window):
         return StaffRuleError("window_not_allowed", f"您没有 {window} 号窗口的登录权限 / not allowed at window {window}")
     return None

@@ -22,7 +22,7 @@ from caller.engine.model import (
 )
 from caller.storage import tables as t
 
-PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason", "transfer_note"})  # stored with the event, never streamed
+PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason", "transfer_note", "priority_reason"})  # stored with the event, never streamed
 
 
 @dataclass(frozen=True)

@@ -183,12 +183,41 @@ staff_sessions = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("hall", String(32), nullable=False),
     Column("staff_id", BigId, ForeignKey("staff.id"), nullable=False),
-    Column("window", Integer, nullable=False),
+    Column("window", Integer),  # none: signed in at the 咨询台
     Column("token_id", BigId, ForeignKey("tokens.id"), nullable=False),
     Column("started_at", UtcDateTime, nullable=False),
     Column("ended_at", UtcDateTime),
     Column("ended_by", String(16)),  # sign-out, expired, disabled, replaced
     Index("ix_staff_sessions_staff", "hall", "staff_id", "started_at"),
+)
+
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # help | device
+    Column("source", String(32), nullable=False),  # the kiosk or board: kiosk-1, board-lobby
+    Column("condition", String(24), nullable=False),  # help, paper-out, offline, …
+    Column("note", String(64)),  # a help request's note, masked
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("acknowledged_at", UtcDateTime),
+    Column("acknowledged_by", String(64)),  # the member who took it: 姓名（工号）
+    Column("escalated_at", UtcDateTime),  # gone to the manager, nobody having taken it in time
+    Column("cleared_at", UtcDateTime),
+    Column("cleared_by", String(64)),  # the member who finished it, or "device" when the device recovered
+    Index("ix_notices_open", "hall", "cleared_at"),
+)
+
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("name", String(32), primary_key=True),  # kiosk-1, board-lobby
+    Column("role", String(16), nullable=False),  # kiosk | display
+    Column("last_seen", UtcDateTime, nullable=False),  # the caller's clock when the last report came
 )
 
 

@@ -38,11 +38,12 @@ def last_id(live):
     return live.get("/api/v1/queue", "display").json()["last_event_id"]
 
 
-def test_the_help_button_becomes_an_event_for_the_help_window(live):
+def test_the_help_button_becomes_a_notice_for_the_help_window_and_the_desk(live):
     answer = live.post("/api/v1/help", "kiosk", json={"source": "kiosk-1", "note": "老人需要帮办"})
     assert answer.status_code == 201
-    (help_event,) = [e for e in events(live) if e["type"] == "help-requested"]
-    assert help_event["window"] == 14 and help_event["data"] == {"source": "kiosk-1", "note": "老人需要帮办"}
+    (help_event,) = [e for e in events(live) if e["type"] == "notice-raised"]
+    assert help_event["data"] == {"notice": answer.json()["notice"], "kind": "help", "condition": "help",
+                                  "source": "kiosk-1"}
     problem(live.post("/api/v1/help", "kiosk", json={"note": "x" * 65}), 422, "invalid_request")
 
 
