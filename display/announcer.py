@@ -96,6 +96,8 @@ class Announcer:
         # (call, WAV, time.monotonic() when its sound was ready to play), the last 1,000: a day must not grow memory
         self.spoken: collections.deque[tuple[Call, Path, float]] = collections.deque(maxlen=1000)
         self.failures = 0
+        self.failing = False  # the last announcement could not be made or played: reported to the 咨询台
+        self.on_health: Callable[[], None] | None = None  # told when `failing` changes
         self._queue: queue.Queue[Call | None] = queue.Queue()
         self._idle = threading.Event()
         self._idle.set()
@@ -115,6 +117,11 @@ class Announcer:
 
     def wait_idle(self, timeout_s: float = 30) -> bool:
         return self._idle.wait(timeout_s)
+
+    def _health(self, failing: bool) -> None:
+        changed, self.failing = self.failing != failing, failing
+        if changed and self.on_health is not None:
+            self.on_health()
 
     def close(self) -> None:
         self._queue.put(None)
@@ -166,11 +173,13 @@ class Announcer:
                 if self.on_speaking is not None:
                     self.on_speaking(call)
                 if self.mode == "play":
-                    subprocess.run(["aplay", "-q", str(path)], capture_output=True, timeout=60)
+                    subprocess.run(["aplay", "-q", str(path)], capture_output=True, timeout=60, check=True)
                     path.unlink(missing_ok=True)
-            except (OSError, RuntimeError, subprocess.TimeoutExpired):
+                self._health(failing=False)
+            except (OSError, RuntimeError, subprocess.SubprocessError):  # no sound card, aplay gone, a full disk
                 self.failures += 1
                 log.exception("announcement of %s failed", call.number)
+                self._health(failing=True)
             finally:
                 with self._pending_lock:
                     self._pending -= 1

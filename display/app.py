@@ -65,6 +65,7 @@ class BoardApp(App):
         self.state = BoardState()
         self.follower = follower_factory(self._snapshot_from_thread, self._event_from_thread)
         self.announcer = announcer
+        self.reporter = None  # kiosk.device_health.Reporter: the heartbeat to the 咨询台 (set by display.runner)
         self.window_mode = window
         self.notice = notice
         self.flash_s = flash_s
@@ -145,6 +146,8 @@ class BoardApp(App):
         self.root_box = Panel(color=DARK, orientation="vertical", padding=20, spacing=14)
         self._build_widgets()
         self.follower.start()
+        if self.reporter is not None:
+            self.reporter.start()
         Clock.schedule_interval(lambda _dt: self.render(), 0.5)  # the clock, the flash, the connection line
         Clock.schedule_interval(lambda _dt: self._fetch_hall(), 60)
         self._fetch_hall()
@@ -217,6 +220,8 @@ class BoardApp(App):
 
     def on_stop(self) -> None:
         self.follower.stop()
+        if self.reporter is not None:
+            self.reporter.stop()
 
     def _fetch_hall(self) -> None:
         import threading

@@ -63,6 +63,13 @@ class EventFollower:
         except (requests.RequestException, ValueError, KeyError):
             return None
 
+    def report(self, device: str, conditions: list[str]) -> None:
+        """The board's conditions (announcer-failed; [] all well) to the 咨询台: also its heartbeat. Raises
+        requests' errors: the reporter retries next round."""
+        answer = self.session.post(self.base + "/api/v1/devices/report", json={"device": device, "conditions": conditions},
+                                   timeout=5, verify=self.verify)
+        answer.raise_for_status()
+
     def _snapshot(self) -> None:
         answer = self.session.get(self.base + "/api/v1/queue", timeout=5, verify=self.verify)
         answer.raise_for_status()

@@ -16,6 +16,8 @@ class DisplaySettings(BaseSettings):
     token_file: Path | None = None  # or the caller's demo tokens file (its "display" entry)
     ca_file: Path | None = None  # the hall CA's certificate, to verify an https:// caller (onewindow tls make-cert)
     window: int | None = None  # window mode: the small screen above one window
+    name: str = Field(default="board-lobby", pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")  # at the 咨询台's notices
+    report_s: float = Field(default=30, gt=0)  # how often the board reports itself (the heartbeat)
     announcer: str = "play://"  # play:// (aplay), wav:///dir, none://
     voice: str = "cmn-latn-pinyin"
     speech_rate: int = Field(default=140, ge=60, le=400)

@@ -21,6 +21,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from kiosk.kivy_setup import register_cjk_font
 from kiosk.client import CallerUnavailable, Refused, new_key
+from kiosk.device_health import Reporter
 from kiosk.hardware.card_reader import CardReadError, ReadFailure
 from kiosk.journey import CardLeftOn, HomeView, Journey, Mode, TicketOutcome
 from kiosk.screens.check_in_screen import CheckInScreen
@@ -54,7 +55,7 @@ class KioskApp(App):
 
     def __init__(self, journey: Journey, *, idle_timeout_s: float = 60, done_return_s: float = 12,
                  allow_skip_id: bool = True, simulated: bool = False, work_dir: Path = Path("var/kiosk"),
-                 scan_timeout_s: float = 30, **kwargs):
+                 scan_timeout_s: float = 30, report_s: float = 30, **kwargs):
         super().__init__(**kwargs)
         self.journey = journey
         self.idle_timeout_s = idle_timeout_s
@@ -71,6 +72,9 @@ class KioskApp(App):
         self._return_home = None
         self._refreshing = False
         self._warned = False  # the idle warning is showing
+        # the devices' conditions and the heartbeat, to the 咨询台 (paper low or out, reader, camera)
+        self.reporter = Reporter(journey.client.report_device, journey.check_devices, report_s)
+        journey.health.on_change = self.reporter.poke
 
     # ---- Kivy
     def build(self) -> ScreenManager:
@@ -85,9 +89,11 @@ class KioskApp(App):
 
     def on_start(self) -> None:
         self.refresh()
+        self.reporter.start()
 
     def on_stop(self) -> None:
         self.journey_id += 1
+        self.reporter.stop()
 
     def _touched(self, *_: Any) -> None:
         self.last_touch = time.monotonic()

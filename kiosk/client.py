@@ -111,6 +111,11 @@ class CallerClient:
     def report_receipt(self, ticket_id: str, printed: bool) -> None:
         self._call("POST", f"/api/v1/tickets/{ticket_id}/receipt", json={"printed": printed})
 
+    def report_device(self, conditions: list[str]) -> dict:
+        """This kiosk's conditions (paper-low, paper-out, printer-failed, reader-failed, camera-failed; [] all well):
+        also its heartbeat. The answer lists its notices still open at the 咨询台."""
+        return self._call("POST", "/api/v1/devices/report", json={"device": self.source, "conditions": conditions})
+
     def request_help(self, note: str | None = None) -> dict:
         """The caller's answer: whether the help window is open (`on_duty`) and who is there (`helper`)."""
         return self._call("POST", "/api/v1/help", json={"source": self.source, **({"note": note} if note else {})})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from caller.engine.addresses import is_loopback_host
 from caller.engine.identity import age_on, birth_date, is_valid_id_number, mask_id_number, mask_name
 from kiosk.caller_clock import CallerClock
 from kiosk.client import CallerClient, CallerUnavailable, Refused, new_key
+from kiosk.device_health import DeviceHealth, printer_condition
 from kiosk.hardware.card_reader import CardReader, CardReadError, ReadFailure
 from kiosk.hardware.printer import Printer, PrintError
 from kiosk.hardware.sam_protocol import IdentityCard
@@ -100,6 +102,8 @@ class Journey:
         self.hall: dict = {}
         self.categories: dict[str, CategoryChoice] = {}
         self._reader_emptied = False  # seen empty since this journey asked for a card
+        self.health = DeviceHealth()  # what the devices last showed: reported to the 咨询台 (kiosk.device_health)
+        self.devices_lock = threading.RLock()  # one talker per device: the citizen's journey or the health check
 
     # ---- home
     def home(self) -> HomeView:
@@ -128,10 +132,38 @@ class Journey:
         if printer is None:
             return ""
         try:
-            status = printer.status()
+            with self.devices_lock:
+                status = printer.status()
         except PrintError as exc:
+            self.health.set("printer", printer_condition(exc.fault.value))
             return t("printer_fault", fault=t(f"fault_{exc.fault.value}"))
+        self.health.set("printer", printer_condition(status.fault.value if status.fault else None, status.paper_low))
         return t("printer_fault", fault=t(f"fault_{status.fault.value}")) if status.fault else ""
+
+    def check_devices(self) -> list[str]:
+        """The conditions to report: the printer's status and the reader asked now, unless the citizen's journey is
+        using them (then what they last showed); the camera as its last scan found it."""
+        if self.devices_lock.acquire(blocking=False):
+            try:
+                self.printer_problem()
+                if self.devices.card_reader is not None:
+                    self._reader_seen(self.devices.card_reader.card_present)
+            except CardReadError:
+                pass  # _reader_seen noted it
+            finally:
+                self.devices_lock.release()
+        return self.health.conditions()
+
+    def _reader_seen(self, call):  # noqa: ANN001, ANN202
+        """Run a reader call and note whether the reader answers: a port gone or no answer is reader-failed."""
+        try:
+            result = call()
+        except CardReadError as exc:
+            failed = exc.failure in (ReadFailure.DISCONNECTED, ReadFailure.TIMEOUT)
+            self.health.set("reader", "reader-failed" if failed else None)
+            raise
+        self.health.set("reader", None)
+        return result
 
     # ---- the ID card
     def ask_for_card(self) -> None:
@@ -157,7 +189,8 @@ class Journey:
         if reader is None:
             return False
         try:
-            return reader.card_present()
+            with self.devices_lock:
+                return self._reader_seen(reader.card_present)
         except CardReadError:
             return False
 
@@ -165,7 +198,8 @@ class Journey:
         """One attempt; raises kiosk.hardware.card_reader.CardReadError (no card yet, failed, no reader)."""
         if self.devices.card_reader is None:
             raise CardReadError(ReadFailure.DISCONNECTED, "no card reader configured")
-        return self.devices.card_reader.read_card()
+        with self.devices_lock:
+            return self._reader_seen(self.devices.card_reader.read_card)
 
     def is_green(self, card: IdentityCard | None, typed_id: str | None) -> int | None:
         """The citizen's age if the age rule gives the green channel, else None."""
@@ -238,12 +272,21 @@ class Journey:
             priority_name=priority_names.get(ticket.get("priority", "")),
             served_now=ticket.get("served_now") is not False,
         )
-        try:
-            printer.print_slip(render(slip, self.paper_mm))
-            return True
-        except PrintError as exc:
-            log.warning("slip %s not printed: %s", ticket["number"], exc)
+        return self._print_bytes(render(slip, self.paper_mm), f"slip {ticket['number']}")
+
+    def _print_bytes(self, data: bytes, what: str) -> bool:
+        printer = self.devices.printer
+        if printer is None:
             return False
+        try:
+            with self.devices_lock:
+                after = printer.print_slip(data)
+        except PrintError as exc:
+            log.warning("%s not printed: %s", what, exc)
+            self.health.set("printer", printer_condition(exc.fault.value))
+            return False
+        self.health.set("printer", printer_condition(None, after.paper_low))
+        return True
 
     def phone_base(self) -> str | None:
         """Where the slip's QR code sends a phone: this kiosk's setting, else the hall's public address; in demo mode
@@ -261,10 +304,18 @@ class Journey:
         return self._deliver(answer["ticket"], None)
 
     def scan_code(self, timeout_s: float, stop=None) -> str | None:  # noqa: ANN001
+        from kiosk.hardware.camera import CameraError  # cv2 is slow to import: only once a scan is asked for
+
         scanner = self.devices.scanner
         if scanner is None:
             return None
-        return scanner.scan(timeout_s, stop)
+        try:
+            text = scanner.scan(timeout_s, stop)
+        except CameraError:
+            self.health.set("camera", "camera-failed")
+            raise
+        self.health.set("camera", None)
+        return text
 
     def book(self, category: str, slot_start: str, *, card: IdentityCard | None = None,
              typed_id: str | None = None) -> dict:
@@ -279,14 +330,7 @@ class Journey:
                            dt.datetime.fromisoformat(answer["slot_start"]), dt.datetime.fromisoformat(answer["slot_end"]),
                            answer["code"], mask_id_number(id_number),
                            tuple(choice.guide.get("materials", ())) if choice else ())
-        printed = False
-        if self.devices.printer is not None:
-            try:
-                self.devices.printer.print_slip(render_booking(slip, self.paper_mm))
-                printed = True
-            except PrintError as exc:
-                log.warning("booking slip not printed: %s", exc)
-        return {**answer, "printed": printed}
+        return {**answer, "printed": self._print_bytes(render_booking(slip, self.paper_mm), "booking slip")}
 
     def status_text(self, code: str) -> str:
         """What a scanned code says in the 24-hour zone: a booking's status, or a ticket's."""

@@ -79,7 +79,7 @@ def run_kiosk(settings: KioskSettings) -> int:
     try:
         KioskApp(journey, idle_timeout_s=settings.idle_timeout_s, done_return_s=settings.done_return_s,
                  allow_skip_id=settings.allow_skip_id, simulated=settings.simulated, work_dir=settings.work_dir,
-                   scan_timeout_s=settings.scan_timeout_s).run()
+                   scan_timeout_s=settings.scan_timeout_s, report_s=settings.report_s).run()
     finally:
         if journey.devices.speaker:
             journey.devices.speaker.close()

@@ -33,6 +33,7 @@ class KioskSettings(BaseSettings):
     idle_timeout_s: float = Field(default=60, gt=0)
     done_return_s: float = Field(default=12, gt=0)
     scan_timeout_s: float = Field(default=30, gt=0)  # how long the camera looks for a QR code
+    report_s: float = Field(default=30, gt=0)  # how often the kiosk reports its devices to the 咨询台 (heartbeat)
     allow_skip_id: bool = True  # a category that asks for the ID card may still be taken without it
     simulated: bool = False
     work_dir: Path = Path("var/kiosk")

@@ -41,7 +41,7 @@ def main() -> int:
     journey, simulators = build_journey(settings)
     app = KioskApp(journey, idle_timeout_s=settings.idle_timeout_s, done_return_s=settings.done_return_s,
                    allow_skip_id=settings.allow_skip_id, simulated=settings.simulated, work_dir=settings.work_dir,
-                   scan_timeout_s=settings.scan_timeout_s)
+                   scan_timeout_s=settings.scan_timeout_s, report_s=settings.report_s)
     result = {"screens": [], "shots": [], "error": None, "steps_done": 0, "timings": {}}
     state = {"index": 0, "since": time.monotonic(), "frames": 0, "touched_at": None}
 

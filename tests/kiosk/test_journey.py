@@ -222,3 +222,60 @@ def test_the_help_button_tells_the_truth_about_who_is_coming(rig):
     assert journey.request_help() == "帮办代办窗口暂时无人值守，请到咨询台寻求帮助"
     live.post("/api/v1/windows/14/open", "counter", window=14)
     assert journey.request_help() == "已通知帮办代办窗口，工作人员马上过来，请稍候"
+
+
+def open_device_notices(live, device):
+    return sorted(n.condition for n in live.app.state.notices.open_notices() if n.source == device)
+
+
+def test_the_kiosk_reports_what_its_devices_showed_and_the_desk_sees_it_clear(rig, tmp_path):
+    journey, reader, printer, speaker, live = rig
+
+    def report():
+        journey.client.report_device(journey.check_devices())
+        return open_device_notices(live, "kiosk")
+
+    assert report() == []  # the heartbeat, all well
+    printer.paper_low = True
+    assert report() == ["paper-low"]
+    printer.paper_left = 0  # the roll ends: the kiosk stops issuing and says to go to the 咨询台
+    home = journey.home()
+    assert home.mode is Mode.OUT_OF_SERVICE and "请到咨询台取号" in home.message
+    assert report() == ["paper-out"]  # out says more than low
+    reader.close()  # the reader unplugged
+    assert report() == ["paper-out", "reader-failed"]
+    printer.load_paper()
+    printer.paper_low = False
+    assert report() == ["reader-failed"]
+    journey.devices.scanner = QrScanner(str(tmp_path / "no-camera" / "%03d.png"))
+    with pytest.raises(Exception, match="camera not available"):
+        journey.scan_code(1.0)
+    assert report() == ["camera-failed", "reader-failed"]
+    with live.app.state.service.db.read() as conn:
+        cleared = conn.exec_driver_sql("SELECT condition, cleared_by FROM notices WHERE cleared_at IS NOT NULL").all()
+    assert sorted(cleared) == [("paper-low", "device"), ("paper-out", "device")]  # by the kiosk's own reports
+
+
+def test_the_reporter_sends_at_start_and_at_once_when_a_device_changes(rig):
+    import time
+
+    from kiosk.device_health import Reporter
+
+    journey, reader, printer, speaker, live = rig
+    sent = []
+    reporter = Reporter(lambda conditions: sent.append(journey.client.report_device(conditions)),
+                        journey.check_devices, every_s=600)
+    journey.health.on_change = reporter.poke
+    reporter.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not sent and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(sent) == 1 and sent[0]["open"] == []  # the first report, at start
+        printer.paper_left = 0
+        journey.printer_problem()  # the kiosk looks at its printer (its home screen does): paper out
+        while open_device_notices(live, "kiosk") != ["paper-out"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert open_device_notices(live, "kiosk") == ["paper-out"] and len(sent) == 2  # not waiting 600 s
+    finally:
+        reporter.stop()

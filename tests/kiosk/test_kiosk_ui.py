@@ -208,3 +208,42 @@ def test_large_type_shows_its_state_at_once_warns_before_the_idle_reset_and_is_o
         tmp_path / "ui",
     )
     assert outcome["error"] is None, outcome
+
+
+def test_a_kiosk_out_of_paper_sends_citizens_to_the_desk_and_tells_the_desk_until_paper_is_in(caller, tmp_path):
+    """The roll ends: the kiosk's screen points to the 咨询台, and the 咨询台 gets a 缺纸 notice naming the kiosk.
+    Paper in: the kiosk issues again by itself and the notice clears."""
+    reader, printer = SimulatedCardReader(), SimulatedPrinter()
+    printer.paper_left = 0
+    notices = caller.app.state.notices
+    seen = {}
+
+    def desk() -> None:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "ui" / "signals" / "out").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        while time.monotonic() < deadline:
+            open_ = [(n.source, n.condition) for n in notices.open_notices()]
+            if ("kiosk-3", "paper-out") in open_:
+                seen["notice"] = open_
+                break
+            time.sleep(0.1)
+        printer.load_paper()  # staff answer the notice
+
+    helper = threading.Thread(target=desk, daemon=True)
+    helper.start()
+    try:
+        outcome = run_kiosk_script(
+            {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url, "name": "kiosk-3",
+             "card_reader": reader.path, "speech": "none://", "report_s": 1},
+            [{"wait": "message"}, {"expect_text": "打印机缺纸，请到咨询台取号"}, {"signal": "out"},
+             {"wait": "home", "timeout": 40}, {"sleep": 2}],
+            tmp_path / "ui",
+        )
+    finally:
+        helper.join(timeout=5)
+        reader.close()
+        printer.close()
+    assert outcome["error"] is None, outcome
+    assert seen["notice"] == [("kiosk-3", "paper-out")]  # the reader answered: no other notice
+    assert [(n.source, n.condition) for n in notices.open_notices()] == []  # cleared by the kiosk's own report
