@@ -178,6 +178,8 @@ class Category(_Strict):
     prefix: str = Field(pattern=r"^[A-Z]$")
     service_minutes: float = Field(gt=0, le=240)
     needs_id_card: bool = False
+    # a window serving ["*"] does not take it: only windows that name it do (代办 at the 帮办代办 window)
+    only_listed: bool = False
     guide: Guide = Field(default_factory=Guide)
 
     @field_validator("id")
@@ -239,9 +241,10 @@ class Hall(_Strict):
 
     def serves(self, window: WindowSpec) -> frozenset[str]:
         """The category ids a window takes tickets for."""
+        named = frozenset(c for c in window.serves if c != ALL_CATEGORIES)
         if ALL_CATEGORIES in window.serves:
-            return frozenset(c.id for c in self.categories)
-        return frozenset(window.serves)
+            return named | frozenset(c.id for c in self.categories if not c.only_listed)
+        return named
 
     def narrowest_reach(self, day: dt.date) -> dict[str, int]:
         """Per category, the fewest categories served by a window that serves it and is in season on `day`."""
@@ -365,10 +368,13 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
         problems.append(ConfigProblem("categories", "at least one category is needed"))
     seen_ids: dict[str, int] = {}
     seen_prefixes: dict[str, int] = {}
+    only_listed: set[str] = set()  # categories a ["*"] window does not take
     for i, cat in enumerate(categories):
         if not isinstance(cat, dict):
             continue
         cid, prefix = cat.get("id"), cat.get("prefix")
+        if cat.get("only_listed") is True and isinstance(cid, str):
+            only_listed.add(cid)
         if isinstance(cid, str):
             if cid in seen_ids:
                 problems.append(ConfigProblem(f"categories[{i}].id", f"{cid!r} repeats categories[{seen_ids[cid]}]"))
@@ -397,7 +403,7 @@ def _semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
         if isinstance(serves, list):
             for j, cid in enumerate(serves):
                 if cid == ALL_CATEGORIES:
-                    served.update(seen_ids)
+                    served.update(set(seen_ids) - only_listed)
                 elif isinstance(cid, str) and cid not in seen_ids:
                     problems.append(ConfigProblem(f"windows[{i}].serves[{j}]", f"unknown category {cid!r}"))
                 elif isinstance(cid, str):

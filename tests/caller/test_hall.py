@@ -27,7 +27,8 @@ def test_the_sample_hall_matches_the_bench_layout(hall):
     assert hall.serves(hall.window(7)) == {"shebao", "yibao"}
     assert hall.serves(hall.window(11)) == {"budongchan"}
     assert hall.window(12).kind is WindowKind.TIDAL
-    assert hall.window(14).serves == []
+    assert hall.serves(hall.window(14)) == {"daiban"}  # 帮办代办 serves its own 代办 tickets
+    assert "daiban" not in hall.serves(hall.window(1)) and "zixun" in hall.serves(hall.window(1))  # not by "*"
     assert hall.head_start("green") == dt.timedelta(minutes=20)
     assert hall.head_start("appointment") == dt.timedelta(minutes=10)
     assert hall.head_start("transferred") == dt.timedelta(minutes=10)
@@ -67,6 +68,13 @@ def test_a_category_no_window_serves_is_a_problem():
         window["serves"] = [c for c in window["serves"] if c not in ("*", "gongzhang")] or ["shebao"]
     problems = problems_of(raw)
     assert problems["categories[6]"] == "no window serves category 'gongzhang'"
+
+
+def test_a_category_only_named_windows_take_is_not_served_by_a_star_window():
+    raw = sample_raw()
+    raw["windows"] = [w for w in raw["windows"] if w["number"] != 14]  # no help window left to name 代办
+    daiban = next(i for i, c in enumerate(raw["categories"]) if c["id"] == "daiban")
+    assert problems_of(raw) == {f"categories[{daiban}]": "no window serves category 'daiban'"}
 
 
 def test_issuing_follows_hours_days_and_holidays(hall):
@@ -115,7 +123,7 @@ def test_check_config_prints_every_problem_and_fails(tmp_path):
     assert "categories[1].prefix" in run.stderr
     assert "unknown category 'nowhere'" in run.stderr
     ok = subprocess.run([sys.executable, "-m", "caller.cli", "check-config", str(SAMPLE)], capture_output=True, text=True)
-    assert ok.returncode == 0 and "9 categories, 15 windows" in ok.stdout
+    assert ok.returncode == 0 and "10 categories, 15 windows" in ok.stdout
 
 
 def test_a_file_that_is_not_toml_is_one_clear_problem(tmp_path):
