@@ -51,7 +51,10 @@ class ActionBody(BaseModel):
 
 
 class TransferBody(ActionBody):
-    category: Text = Field(min_length=1, max_length=32)
+    category: Text | None = Field(default=None, min_length=1, max_length=32, description="the matter it goes to; "
+                                  "with `window` alone it keeps its own")
+    window: int | None = Field(default=None, ge=1, le=999, description="转办 to this window: only it calls the "
+                               "ticket while it is not closed")
     note: FreeText | None = Field(default=None, max_length=100, description="for the window that takes it next "
                                   "(ID and phone numbers masked; never streamed)")
 

@@ -80,7 +80,7 @@ def transfer(number: WindowNumber, body: TransferBody, service: Service, hall: H
     """转办: the citizen keeps the number and its age and queues for another category; an optional `note` is shown
     to the window that takes the ticket next."""
     require_window(number, who)
-    return call_out(hall, service.transfer(number, body.category, body.ticket, body.note))
+    return call_out(hall, service.transfer(number, body.category, body.ticket, body.note, body.window))
 
 
 @router.post("/{number}/open", response_model=WindowOut, responses=ERRORS)

@@ -114,6 +114,8 @@ class Ticket:
     started_at: dt.datetime | None = None
     finished_at: dt.datetime | None = None
     no_show_at: dt.datetime | None = None
+    # 转办 to a named window: while waiting, only that window calls it (any window serving it once that one closes)
+    for_window: int | None = None
     version: int = 0
     pk: int | None = None  # storage identity, absent until stored
 
@@ -200,6 +202,7 @@ def call(window: Window, ticket: Ticket, now: dt.datetime) -> list[Event]:
     _require_status(ticket, {TicketStatus.WAITING}, "叫号 call")
     ticket.status = TicketStatus.CALLED
     ticket.window = window.number
+    ticket.for_window = None
     ticket.called_at = now
     ticket.recalls = 0
     window.ticket_id = ticket.id
@@ -297,11 +300,15 @@ def return_after_no_show(ticket: Ticket, now: dt.datetime, rules: QueueRules, to
     return [_ticket_event(EventType.TICKET_RETURNED, ticket, now)]
 
 
-def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime) -> list[Event]:
-    """按责转办: the citizen keeps the number and its age and queues for another category."""
+def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime,
+             to_window: int | None = None) -> list[Event]:
+    """按责转办: the citizen keeps the number and its age and queues for another category, or for a named window
+    (then only that window calls it while it is not closed; the category may stay the same)."""
     _require_window_holds(window, ticket)
     _require_status(ticket, HELD_STATUSES, "转办 transfer")
-    if to_category == ticket.category:
+    if to_window == window.number:
+        raise QueueError("same_window", "不能转办给本窗口 / transfer to another window")
+    if to_category == ticket.category and to_window is None:
         raise QueueError("same_category", "转办需选择其他事项 / transfer to a different category")
     from_category = ticket.category
     from_window = window.number
@@ -309,19 +316,14 @@ def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime)
     ticket.status = TicketStatus.WAITING
     ticket.transfers += 1
     ticket.window = None
+    ticket.for_window = to_window
     ticket.called_at = ticket.started_at = None
     ticket.recalls = 0
     window.ticket_id = None
     window.state_since = now
-    return [
-        Event(
-            EventType.TICKET_TRANSFERRED,
-            now,
-            window=from_window,
-            ticket=ticket,
-            data={"from_category": from_category, "to_category": to_category},
-        )
-    ]
+    data = {"from_category": from_category, "to_category": to_category}
+    return [Event(EventType.TICKET_TRANSFERRED, now, window=from_window, ticket=ticket,
+                  data=data if to_window is None else {**data, "to_window": to_window})]
 
 
 def cancel(ticket: Ticket, now: dt.datetime) -> list[Event]:

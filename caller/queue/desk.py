@@ -60,7 +60,7 @@ class Desk:
         def work(repo: Repository, now: dt.datetime) -> Glance:
             day = self.hall.service_day(now)
             window = repo.window(number) or model.Window(number)
-            heads = repo.queue_heads(day, serves)
+            heads = repo.queue_heads(day, serves, window=number)
             chosen: list[Ticket] = []
             while len(chosen) < upcoming:
                 pick = self.service.policy.choose(window, serves, heads, now)

@@ -230,7 +230,7 @@ class QueueService:
         day = self.hall.service_day(now)
         skipped: set[int] = set()
         while True:
-            waiting = [t for t in repo.queue_heads(day, serves) if t.pk not in skipped]
+            waiting = [t for t in repo.queue_heads(day, serves, window=spec.number) if t.pk not in skipped]
             chosen = self.policy.choose(window, serves, waiting, now)
             if chosen is None:
                 return None
@@ -287,18 +287,29 @@ class QueueService:
     def no_show(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self.on_held(number, ticket_id, lambda w, t, now: model.no_show(w, t, now, self.rules))
 
-    def transfer(self, number: int, to_category: str, ticket_id: str | None = None, note: str | None = None
-                 ) -> WindowView:
-        """转办; `note` (masked, never streamed) is shown to the window that takes the ticket next."""
-        if self.hall.category(to_category) is None:
+    def transfer(self, number: int, to_category: str | None, ticket_id: str | None = None, note: str | None = None,
+                 to_window: int | None = None) -> WindowView:
+        """转办 to another matter, or to a named window (only it calls the ticket while it is not closed); `note`
+        (masked, never streamed) is shown to the window that takes the ticket next."""
+        if to_category is not None and self.hall.category(to_category) is None:
             raise Invalid("unknown_category", f"没有此事项：{to_category} / unknown category")
+        if to_category is None and to_window is None:
+            raise Invalid("transfer_target_required", "请选择转办的事项或窗口 / name a category or a window")
+        target = self.window_spec(to_window) if to_window is not None else None  # 404 unknown_window
 
         def transfer_with_note(window: Window, ticket: Ticket, now: dt.datetime) -> list[model.Event]:
-            events = model.transfer(window, ticket, to_category, now)
+            category = to_category or ticket.category
+            if target is not None and category not in self.hall.serves(target):
+                raise QueueError("not_served_there", f"{target.name}不办理此事项 / that window does not serve it")
+            events = model.transfer(window, ticket, category, now, to_window)
             if note:
                 events[0].data["transfer_note"] = note
             return events
 
+        if target is not None:
+            state = self.tx.read(lambda repo, now: (repo.window(target.number) or Window(target.number)).state)
+            if state is WindowState.CLOSED:  # had it closed since, its tickets are anyone's: nothing strands
+                raise QueueError("window_closed", f"{target.name}未登录，请转给其他窗口 / that window is closed")
         return self.on_held(number, ticket_id, transfer_with_note)
 
     def open(self, number: int) -> WindowView:

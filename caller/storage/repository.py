@@ -78,6 +78,7 @@ def _ticket(row: Row) -> Ticket:
         started_at=row.started_at,
         finished_at=row.finished_at,
         no_show_at=row.no_show_at,
+        for_window=row.for_window,
         version=row.version,
         pk=row.pk,
     )
@@ -95,6 +96,7 @@ def _ticket_values(ticket: Ticket) -> dict:
         "started_at": ticket.started_at,
         "finished_at": ticket.finished_at,
         "no_show_at": ticket.no_show_at,
+        "for_window": ticket.for_window,
     }
 
 
@@ -265,16 +267,20 @@ class Repository:
         c = t.tickets.c
         return and_(c.hall == self.hall, c.service_day == day, c.status == TicketStatus.WAITING.value)
 
-    def queue_heads(self, day: dt.date, categories: Iterable[str], per_category: int = 5) -> list[Ticket]:
-        """What a window chooses from: per category, the first few waiting tickets by effective queue time
-        (age + head start) and the one that has waited longest (the calling rule's oldest-first bound).
+    def queue_heads(self, day: dt.date, categories: Iterable[str], per_category: int = 5,
+                    window: int | None = None) -> list[Ticket]:
+        """What `window` chooses from: per category, the first few waiting tickets by effective queue time
+        (age + head start) and the one that has waited longest (the calling rule's oldest-first bound). A ticket
+        transferred to another named window is not among them while that window is not closed.
 
         Small indexed queries per category, so the cost does not grow with the length of the queue.
         """
-        c = t.tickets.c
+        c, w = t.tickets.c, t.windows.c
+        closed = select(w.number).where(w.hall == self.hall, w.state == WindowState.CLOSED.value)
+        for_me = or_(c.for_window.is_(None), c.for_window == window, c.for_window.in_(closed.scalar_subquery()))
         heads: dict[int, Ticket] = {}
         for category in sorted(categories):
-            first = select(t.tickets).where(self._waiting(day), c.category == category)
+            first = select(t.tickets).where(self._waiting(day), c.category == category, for_me)
             rows = [
                 *self.conn.execute(first.order_by(c.order_at, c.pk).limit(per_category)),
                 *self.conn.execute(first.order_by(c.queued_at, c.pk).limit(1)),

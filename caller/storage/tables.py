@@ -64,6 +64,7 @@ tickets = Table(
     Column("priority", String(16), nullable=False),
     Column("status", String(16), nullable=False),
     Column("window", Integer, nullable=True),
+    Column("for_window", Integer),  # 转办 to a named window: only it calls the ticket while it is not closed
     Column("recalls", Integer, nullable=False, default=0),
     Column("transfers", Integer, nullable=False, default=0),
     Column("issued_at", UtcDateTime, nullable=False),

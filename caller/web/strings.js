@@ -2,7 +2,7 @@
 const ZH_CN = {
   counter_title: "窗口工作台", sign_in: "登录", sign_out: "退出",
   staff_no: "工号", pin: "密码", window_no: "窗口号", sign_in_incomplete: "请填写工号、密码和窗口号",
-  handover: "转办说明（{note}）", transfer_note: "转办说明（选填）",
+  handover: "转办说明（{note}）", transfer_to_window: "转给 {name}", transfer_note: "转办说明（选填）",
   next_up: "按规则下一位", today_counts: "今日本窗口办结 {window} 件，平均 {wmean} 分钟；我办结 {mine} 件，平均 {mmean} 分钟",
   service_timer: "本次办理已用时 {time}",
   find_number: "找号", find: "查询", return_no_show: "过号顺延", special_call: "特呼", special_reason: "特呼原因（必填）",

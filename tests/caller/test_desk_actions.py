@@ -143,3 +143,39 @@ def test_a_transfer_note_reaches_the_window_that_takes_the_ticket_and_nobody_els
     assert live.get("/api/v1/windows/9", "display").json()["handover"] is None  # the board sees no note
     streamed = [e for e in events(live) if e["type"] == "ticket-transferred"]
     assert streamed and "transfer_note" not in str(streamed) and "房产证" not in str(streamed)
+
+
+def test_a_ticket_transferred_to_a_named_window_waits_for_that_window_alone_until_it_closes(live):
+    first, second = issue(live).json(), issue(live).json()  # 社保: windows 1-8 and 12 serve it
+    for number in (3, 7, 8, 10):
+        live.post(f"/api/v1/windows/{number}/open", "counter", window=number)
+    live.post("/api/v1/windows/3/call-next", "counter", window=3)
+    problem(live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 3}), 409, "same_window")
+    problem(live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 10}), 409,
+            "not_served_there")  # 公章刻制 only
+    problem(live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 5}), 409, "window_closed")
+    problem(live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 99}), 404, "unknown_window")
+    moved = live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 8, "note": "需社保专窗复核"})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["ticket"]["category"] == "shebao" and moved.json()["ticket"]["transfers"] == 1
+    # window 7 serves 社保 too, but the transferred ticket is window 8's: 7 gets the next walk-in instead
+    assert live.post("/api/v1/windows/7/call-next", "counter", window=7).json()["ticket"]["id"] == second["id"]
+    seen = live.get("/api/v1/windows/8/glance", "counter", window=8).json()
+    assert [n["number"] for n in seen["next"]] == [first["number"]]
+    taken = live.post("/api/v1/windows/8/call-next", "counter", window=8).json()
+    assert taken["ticket"]["id"] == first["id"]
+    assert live.get("/api/v1/windows/8", "counter", window=8).json()["handover"] == "3 号窗口：需社保专窗复核"
+    moved_event = [e for e in events(live) if e["type"] == "ticket-transferred"][-1]
+    assert moved_event["data"]["to_window"] == 8
+
+
+def test_a_ticket_sent_to_a_window_that_closes_is_called_by_the_others(live):
+    ticket = issue(live).json()
+    for number in (3, 7, 8):
+        live.post(f"/api/v1/windows/{number}/open", "counter", window=number)
+    live.post("/api/v1/windows/3/call-next", "counter", window=3)
+    live.post("/api/v1/windows/3/transfer", "counter", window=3, json={"window": 8, "category": "yibao"})
+    assert live.post("/api/v1/windows/7/call-next", "counter", window=7).status_code == 204  # window 8's
+    live.post("/api/v1/windows/8/close", "counter", window=8)  # its staff went home: nothing strands
+    called = live.post("/api/v1/windows/7/call-next", "counter", window=7).json()["ticket"]
+    assert called["id"] == ticket["id"] and called["category"] == "yibao"

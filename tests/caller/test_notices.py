@@ -129,3 +129,14 @@ def test_a_silent_device_is_reported_offline_once_and_clears_with_its_next_repor
     clock.advance(seconds=91)
     assert sweep() == ([], [])  # a retired device is forgotten; kiosk-1's offline notice is still open
     problem(requests.delete(live.base + "/api/v1/devices/board-lobby", headers=admin, timeout=10), 404, "unknown_device")
+
+
+def test_the_help_window_serves_daiban_tickets_and_the_comprehensive_windows_do_not(live):
+    helper = signed_in(live, "3001", "王芳", {StaffRole.HELP}, window=14)
+    ticket = live.post("/api/v1/tickets", "kiosk", json={"category": "daiban"}).json()
+    assert ticket["number"] == "J001"
+    live.post("/api/v1/windows/1/open", "counter", window=1)
+    assert live.post("/api/v1/windows/1/call-next", "counter", window=1).status_code == 204  # 综合 "*": not 代办
+    live.post("/api/v1/windows/14/open", headers=helper)
+    called = live.post("/api/v1/windows/14/call-next", headers=helper)
+    assert called.status_code == 200 and called.json()["ticket"]["number"] == "J001"

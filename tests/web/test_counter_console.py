@@ -75,8 +75,8 @@ def test_transfer_and_reprint_from_the_console(live, page, staff_member):
     page.click("button[data-action=call-next]")
     expect(page.locator("#current")).to_have_text(ticket["number"])
     offered = page.locator("#transfer-to option").evaluate_all("options => options.map(o => o.value)")
-    assert "shebao" not in offered and "budongchan" in offered  # not the ticket's own matter (that errored)
-    page.select_option("#transfer-to", "budongchan")
+    assert "c:shebao" not in offered and "c:budongchan" in offered  # not the ticket's own matter (that errored)
+    page.select_option("#transfer-to", "c:budongchan")
     page.fill("#transfer-note", "已核验身份证，缺房产证复印件")
     page.click("button[data-action=transfer]")
     expect(page.locator("#current")).to_have_text("无")
@@ -243,3 +243,24 @@ def test_hold_a_citizen_serve_the_next_and_take_them_back(live, page, staff_memb
     expect(page.locator("#current")).to_have_text(tickets[0]["number"])
     expect(page.locator("#held")).to_have_text("")
     assert live.get(f"/api/v1/tickets/{tickets[0]['id']}").json()["status"] == "serving"
+
+
+def test_transfer_to_a_named_window_that_alone_calls_the_ticket(live, page, staff_member):
+    first, second = issue(live).json(), issue(live).json()
+    for number in (7, 8):
+        live.post(f"/api/v1/windows/{number}/open", "counter", window=number)
+    sign_in(page, live)
+    page.click("button[data-action=open]")
+    expect(page.locator("#window-state")).to_have_text("受理中")
+    page.keyboard.press("n")
+    expect(page.locator("#current")).to_have_text(first["number"])
+    offered = page.locator("#transfer-to option").evaluate_all("options => options.map(o => o.textContent)")
+    # open windows that serve 社保, not this one, not a closed one (window 1 serves 社保 too)
+    assert [o for o in offered if o.startswith("转给")] == ["转给 社保医保 7 号窗", "转给 社保医保 8 号窗"]
+    page.select_option("#transfer-to", "w:8")
+    page.fill("#transfer-note", "请社保专窗复核")
+    page.click("button[data-action=transfer]")
+    expect(page.locator("#current")).to_have_text("无")
+    assert live.post("/api/v1/windows/7/call-next", "counter", window=7).json()["ticket"]["id"] == second["id"]
+    taken = live.post("/api/v1/windows/8/call-next", "counter", window=8).json()["ticket"]
+    assert taken["id"] == first["id"] and taken["category"] == "shebao"
