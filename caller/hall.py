@@ -27,6 +27,7 @@ from caller.engine.tidal import TidalRule
 ALL_CATEGORIES = "*"
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+PRINTER_URL = r"^(tcp|serial|usb|file|dummy)://\S*$"  # a slip printer, as the kiosk opens it (kiosk/hardware/printer.py)
 
 
 class WindowKind(StrEnum):
@@ -138,6 +139,7 @@ class DeskRules(_Strict):
     green_reasons: list[str] = Field(default=["残疾人", "孕妇", "军人", "老年人"], min_length=1, max_length=12)
     help_escalate_minutes: float = Field(default=3, gt=0, le=60)  # a help request nobody took goes to the manager
     device_offline_seconds: int = Field(default=90, ge=30, le=3600)  # a kiosk or board silent this long: offline
+    printer: str | None = Field(default=None, max_length=200, pattern=PRINTER_URL)  # the desk's slip printer
 
     @field_validator("green_reasons")
     @classmethod
@@ -214,6 +216,7 @@ class WindowSpec(_Strict):
     kind: WindowKind
     serves: list[str]
     seasons: list[Season] = Field(default_factory=list)
+    printer: str | None = Field(default=None, max_length=200, pattern=PRINTER_URL)  # the window's own slip printer
 
 
 class Hall(_Strict):

@@ -35,6 +35,7 @@ from caller.engine.model import QueueError
 from caller.hall import Hall, load_hall
 from caller.notices import routes as notice_routes
 from caller.notices.book import NoticeBook
+from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
 from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
@@ -212,7 +213,7 @@ def create_app(
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
-                   staff_routes, notice_routes, reception_routes):
+                   staff_routes, notice_routes, reception_routes, printing_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

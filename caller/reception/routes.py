@@ -44,6 +44,7 @@ class DeskTicketOut(BaseModel):
 class DeskOut(BaseModel):
     green_reasons: list[str]
     kinds: dict[str, str]
+    printer: bool = Field(description="the desk has a slip printer (`[desk] printer`): its tickets are printed there")
 
 
 def phone_base(request: Request, hall_public_url: str | None) -> str | None:
@@ -64,7 +65,8 @@ def qr_svg(text: str) -> str:
 def desk_settings(hall: HallDep) -> DeskOut:
     """What the desk page offers: the hall's green-channel reasons and the kinds of desk ticket."""
     return DeskOut(green_reasons=hall.desk.green_reasons,
-                   kinds={"normal": "普通", "green": "绿色通道", "appointment": "预约补签"})
+                   kinds={"normal": "普通", "green": "绿色通道", "appointment": "预约补签"},
+                   printer=hall.desk.printer is not None)
 
 
 @router.post("/tickets", status_code=201, response_model=DeskTicketOut, responses=ERRORS)
