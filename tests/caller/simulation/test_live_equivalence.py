@@ -8,18 +8,22 @@ from caller.simulation.policies import policies
 from caller.simulation.simulator import HALL_OPENS, simulate_day
 
 
-def replay(live, clock, actions, issue_extra=None, answers=None):
+def replay(live, clock, actions, issue_extra=None, answers=None, issuer=None, returner=None, before=None):
     """Press the same buttons at the same (virtual) moments; return the live service's calls in order.
-    `issue_extra()` gives more fields for each ticket (a name, an ID); `answers` collects ticket id → phone code."""
+    `issue_extra()` gives more fields for each ticket (a name, an ID); `answers` collects ticket id → phone code.
+    `issuer(action, body)` issues instead of the kiosk when it answers (the 咨询台, say); `returner(ticket_id)`
+    brings a no-show back instead of the kiosk; `before(at)` runs before each action at its moment."""
     live_id: dict[str, str] = {}
     calls: list[tuple[int, str]] = []
     for action in actions:
         clock.set(HALL_OPENS + dt.timedelta(seconds=action.at_s))
+        if before is not None:
+            before(HALL_OPENS + dt.timedelta(seconds=action.at_s))
         window = f"/api/v1/windows/{action.window}"
         held = {"ticket": live_id[action.ticket]} if action.ticket in live_id else {}
         if action.kind == "issue":
             body = {"category": action.value, "priority": action.extra, **(issue_extra() if issue_extra else {})}
-            answer = live.post("/api/v1/tickets", "kiosk", json=body)
+            answer = (issuer and issuer(action, body)) or live.post("/api/v1/tickets", "kiosk", json=body)
             live_id[action.ticket] = answer.json()["id"]
             if answers is not None:
                 answers[answer.json()["id"]] = answer.json()["phone_code"]
@@ -32,6 +36,8 @@ def replay(live, clock, actions, issue_extra=None, answers=None):
             answer = live.post(f"{window}/{action.kind}", "admin", json=held)
         elif action.kind == "transfer":
             answer = live.post(f"{window}/transfer", "admin", json={**held, "category": action.value})
+        elif action.kind == "return" and returner is not None:
+            answer = returner(live_id[action.ticket])
         elif action.kind in ("return", "cancel"):
             answer = live.post(f"/api/v1/tickets/{live_id[action.ticket]}/{action.kind}", "kiosk")
         else:
