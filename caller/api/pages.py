@@ -23,6 +23,12 @@ def desk_page() -> FileResponse:
     return FileResponse(WEB / "desk.html")
 
 
+@router.get("/accounts")
+def accounts_page() -> FileResponse:
+    """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""
+    return FileResponse(WEB / "accounts.html")
+
+
 @router.get("/rate/{window}")
 def evaluator(window: int) -> FileResponse:
     return FileResponse(WEB / "rate.html")

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from caller.auth import Principal, Role, TokenStore
 from caller.staff.rules import (
+    ADMIN_SESSION,
     SESSION,
     StaffMember,
     StaffRole,
@@ -92,16 +93,17 @@ class StaffBook:
         return self.member(staff_no)
 
     # ---- signing in and out
-    def sign_in(self, staff_no: str, pin: str, window: int | None, help_window: bool = False
+    def sign_in(self, staff_no: str, pin: str, window: int | None, help_window: bool = False, admin: bool = False
                 ) -> tuple[str, StaffMember, dt.datetime]:
-        """A counter token for `window` (a desk token when None: the 咨询台), its member and when it expires. Unknown numbers and wrong PINs get the
+        """A counter token for `window` (a desk token when None: the 咨询台; an admin token for the accounts page
+        when `admin`), its member and when it expires. Unknown numbers and wrong PINs get the
         same answer; five wrong PINs in a row lock the account for 15 minutes. A member signed in elsewhere is
         signed out there (one counter at a time), and whoever was signed in to this window is signed out."""
         now = self.clock()
         with self.engine.begin() as conn:
             row = self._row(conn, staff_no, for_update=True) if staff_no.isalnum() else None
             member = _member(row) if row is not None else None
-            refusal = sign_in_refusal(member, window, now, help_window)
+            refusal = sign_in_refusal(member, window, now, help_window, admin)
             if refusal is not None:
                 raise refusal
             assert member is not None and row is not None
@@ -110,8 +112,8 @@ class StaffBook:
                 self._end_sessions(conn, member.id, now, "replaced")
                 if window is not None:
                     self._end_window_sessions(conn, window, now)
-                expires = now + SESSION
-                role = Role.COUNTER if window is not None else Role.DESK
+                expires = now + (ADMIN_SESSION if admin else SESSION)
+                role = Role.ADMIN if admin else Role.COUNTER if window is not None else Role.DESK
                 token, token_id = self.tokens.create_with_id(role, window, member.label, staff_id=member.id,
                                                              expires_at=expires, conn=conn)
                 conn.execute(insert(t.staff_sessions).values(hall=self.hall, staff_id=member.id, window=window,

@@ -18,6 +18,7 @@ from caller.staff.rules import StaffMember, StaffRuleError, format_windows, pars
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422, 429)}
 STATUS = {"sign_in_failed": 401, "account_locked": 403, "window_not_allowed": 403, "desk_not_allowed": 403,
+          "admin_not_allowed": 403,
           "staff_exists": 409,
           "unknown_staff": 404}
 StaffNo = Annotated[str, Path(min_length=2, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
@@ -50,6 +51,7 @@ class SignInBody(BaseModel):
     pin: Text = Field(min_length=1, max_length=32, description="the PIN (never stored, never logged)")
     window: int | None = Field(default=None, ge=1, le=999, description="the counter; none: the 咨询台 (desk, help "
                                "and manager roles)")
+    admin: bool = Field(default=False, description="the accounts page (admin role): an admin token for 1 hour")
 
 
 class SignInOut(BaseModel):
@@ -102,14 +104,17 @@ def sign_in(body: SignInBody, book: Book, hall: HallDep) -> SignInOut:
         if spec is None:
             raise NotFound("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
         help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
-    token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window))
-    role = Role.COUNTER if body.window is not None else Role.DESK
+    if body.admin and body.window is not None:
+        raise StaffRefusal(StaffRuleError("invalid_request", "账号管理登录不选窗口 / admin sign-in takes no window"))
+    token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window,
+                                                           body.admin))
+    role = Role.ADMIN if body.admin else Role.COUNTER if body.window is not None else Role.DESK
     return SignInOut(token=token, role=role.value, window=body.window, staff_no=member.staff_no, name=member.name,
                      expires_at=hall.local(expires).isoformat())
 
 
 @router.post("/sign-out", status_code=204, responses=ERRORS)
-def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK))]) -> Response:
+def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK, Role.ADMIN))]) -> Response:
     """退出: the session's token stops at once."""
     book.sign_out(who)
     return Response(status_code=204)

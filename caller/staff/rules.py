@@ -10,6 +10,7 @@ from enum import StrEnum
 
 MAX_WRONG_PINS = 5  # wrong PINs in a row before the account locks
 LOCK = dt.timedelta(minutes=15)
+ADMIN_SESSION = dt.timedelta(hours=1)  # the accounts page: an administrator's token, short-lived
 SESSION = dt.timedelta(hours=12)  # a counter session ends by itself after this at the latest (the console signs
 # out after a few idle minutes on its own)
 _STAFF_NO = re.compile(r"^[A-Za-z0-9]{2,16}$")
@@ -116,13 +117,18 @@ DESK_ROLES = frozenset({StaffRole.DESK, StaffRole.HELP, StaffRole.MANAGER})  # w
 
 
 def sign_in_refusal(member: StaffMember | None, window: int | None, now: dt.datetime,
-                    help_window: bool = False) -> StaffRuleError | None:
-    """Why this member may not sign in to `window` (None: the 咨询台) now (the PIN checked apart), or None."""
+                    help_window: bool = False, admin: bool = False) -> StaffRuleError | None:
+    """Why this member may not sign in to `window` (None: the 咨询台; `admin`: the accounts page) now (the PIN
+    checked apart), or None."""
     if member is None or member.disabled:
         return StaffRuleError("sign_in_failed", "工号或密码不正确 / wrong staff number or PIN")
     if member.locked_until is not None and now < member.locked_until:
         minutes = max(1, round((member.locked_until - now).total_seconds() / 60))
         return StaffRuleError("account_locked", f"密码错误次数过多，请 {minutes} 分钟后再试或请管理员重置 / locked")
+    if admin:
+        if StaffRole.ADMIN not in member.roles:
+            return StaffRuleError("admin_not_allowed", "您没有账号管理权限 / not an administrator")
+        return None
     if window is None:
         if not member.roles & DESK_ROLES:
             return StaffRuleError("desk_not_allowed", "您没有咨询台的登录权限 / not allowed at the desk")

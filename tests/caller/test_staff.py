@@ -125,3 +125,21 @@ def test_a_member_of_every_window_by_number_is_stored_compactly_on_both_backends
     assert answer.json()["windows"] == "1-60,65,70-999"
     assert sign_in(live, staff_no="1005", window=7).status_code == 201
     problem(sign_in(live, staff_no="1005", window=998), 404, "unknown_window")  # no such window in the hall
+
+
+def test_an_administrator_signs_in_for_an_hour_and_nobody_else_does(live, clock):
+    from caller.staff.rules import StaffRole
+
+    book = live.app.state.staff
+    book.add("9001", "周主任", "402913", frozenset({StaffRole.ADMIN}), None)
+    book.add("5001", "赵敏", "402913", frozenset({StaffRole.DESK, StaffRole.MANAGER}), frozenset())
+    problem(live.post("/api/v1/staff/sign-in", json={"staff_no": "5001", "pin": "402913", "admin": True}), 403,
+            "admin_not_allowed")
+    problem(live.post("/api/v1/staff/sign-in", json={"staff_no": "9001", "pin": "402913", "admin": True,
+                                                     "window": 3}), 422, "invalid_request")
+    session = live.post("/api/v1/staff/sign-in", json={"staff_no": "9001", "pin": "402913", "admin": True}).json()
+    assert session["role"] == "admin" and session["expires_at"].startswith("2026-11-23T10:00")  # 09:00 + 1 h
+    admin = {"Authorization": "Bearer " + session["token"]}
+    assert [m["staff_no"] for m in live.get("/api/v1/staff", headers=admin).json()] == ["5001", "9001"]
+    clock.advance(hours=1, seconds=1)
+    problem(live.get("/api/v1/staff", headers=admin), 401, "unauthorized")
