@@ -154,6 +154,8 @@ class Announcer:
         for n in range(times):
             pieces += [speech, silence(0.6 if n < times - 1 else 0.2)]
         path = self.folder / f"{next(self._counter):05d}-{call.number}-{call.window}.wav"
+        if not self.folder.is_dir():  # said before wave.open, which leaves a half-made writer behind when it fails
+            raise OSError(f"the sound output folder is gone: {self.folder}")
         with wave.open(str(path), "wb") as out:
             out.setnchannels(1)
             out.setsampwidth(2)
