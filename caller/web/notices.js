@@ -1,8 +1,7 @@
 // The open notices (help tasks, device conditions) in one table, with 接单 / 办结 buttons: the 咨询台 page and the
-// help window's console use it. `follow(token, into)` draws them and returns `onEvent` for the page's stream.
+// help window's console use it (after strings.js and staff.js). `follow(token, into)` draws them and returns `onEvent` for the page's stream.
 const Notices = (() => {
   let token = "", into = null, busy = false;
-  const zh = message => String(message || "").split(" / ")[0];
 
   function row(n) {
     const who = n.acknowledged_by ? t("notice_taken_by", {who: n.acknowledged_by}) : t("notice_untaken");
@@ -10,14 +9,10 @@ const Notices = (() => {
     const take = n.acknowledged_by ? "" : `<button class="grey" data-notice-take="${n.id}">${t("notice_take")}</button>`;
     const done = n.kind === "help" ? `<button class="green" data-notice-done="${n.id}">${t("notice_done")}</button>`
                                    : `<span class="hint">${t("notice_clears_itself")}</span>`;
-    const note = n.note ? `（${escape(n.note)}）` : "";
+    const note = n.note ? `（${escapeHtml(n.note)}）` : "";
     return `<tr data-notice="${n.id}" class="notice-${n.kind}"><td>${hallTime(n.raised_at)}</td>` +
-      `<td>${escape(n.source)}</td><td><b>${n.condition_name}</b>${note}${escalated}</td><td>${who}</td>` +
+      `<td>${escapeHtml(n.source)}</td><td><b>${n.condition_name}</b>${note}${escalated}</td><td>${who}</td>` +
       `<td>${take}${done}</td></tr>`;
-  }
-
-  function escape(text) {
-    return String(text).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
   }
 
   async function refresh() {
@@ -34,7 +29,7 @@ const Notices = (() => {
     try {
       const answer = await api("POST", path, token);
       const error = into.parentElement.querySelector(".notices-error");
-      if (error) error.textContent = answer.ok ? "" : zh(answer.body?.message) || t("error", {message: answer.status});
+      if (error) error.textContent = answer.ok ? "" : refusal(answer);
     } finally { busy = false; await refresh(); }
   }
 

@@ -1,0 +1,27 @@
+// What the staff pages (counter console, 咨询台, accounts) share: the Chinese half of a refusal, HTML escaping,
+// signing out after idle minutes, and a 找号 answer as one line. Loaded after strings.js.
+const zh = message => String(message || "").split(" / ")[0];  // staff screens show the Chinese half only
+
+function refusal(answer) {  // what a staff screen says of a refused call
+  return zh(answer.body?.message) || t("error", {message: answer.status});
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"]/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
+}
+
+// a PC left alone signs out: `signedIn()` says whether there is a session, `signOut(reason)` ends it
+function signOutWhenIdle(minutes, signedIn, signOut) {
+  let lastInput = Date.now();
+  for (const kind of ["mousemove", "mousedown", "keydown", "touchstart"]) {
+    document.addEventListener(kind, () => { lastInput = Date.now(); }, {passive: true});
+  }
+  setInterval(() => { if (signedIn() && Date.now() - lastInput > minutes * 60000) signOut(t("idle_signed_out")); }, 5000);
+}
+
+function foundLine(found) {  // 找号: the ticket, its state and where, and its history with times and windows
+  const x = found.ticket;
+  const where = x.window ? " · " + t("window", {n: x.window}) : "";
+  const history = found.history.map(h => `${hallTime(h.at)} ${h.what}${h.window ? " " + t("window", {n: h.window}) : ""}`);
+  return `${x.number} ${x.category_name} · ${t("status_" + x.status)}${where}　${history.join("，")}`;
+}
