@@ -25,3 +25,26 @@ function foundLine(found) {  // 找号: the ticket, its state and where, and its
   const history = found.history.map(h => `${hallTime(h.at)} ${h.what}${h.window ? " " + t("window", {n: h.window}) : ""}`);
   return `${x.number} ${x.category_name} · ${t("status_" + x.status)}${where}　${history.join("，")}`;
 }
+
+// 登录 from the page's form (#staff-no, #pin and the `extra` fields): the session, or null with the reason said in
+// #signin-error. The PIN field is emptied at once.
+async function signInFromForm(extra, incomplete) {
+  const body = {staff_no: $("staff-no").value.trim(), pin: $("pin").value, ...extra};
+  $("pin").value = "";
+  if (!body.staff_no || !body.pin || Object.values(extra).some(v => !v)) {
+    $("signin-error").textContent = incomplete;
+    return null;
+  }
+  const answer = await api("POST", "/api/v1/staff/sign-in", null, body);
+  $("signin-error").textContent = answer.ok ? "" : refusal(answer);
+  if (!answer.ok) return null;
+  $("signin").hidden = true; $("sign-out").hidden = false;
+  return answer.body;
+}
+
+// 退出: the token stops at the caller; the page hides `shown` and shows its sign-in form again, with `reason`
+async function endSession(leaving, shown, reason) {
+  await api("POST", "/api/v1/staff/sign-out", leaving);
+  $(shown).hidden = true; $("sign-out").hidden = true; $("signin").hidden = false; $("who").textContent = "";
+  $("signin-error").textContent = reason || "";
+}
