@@ -4,53 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from caller.engine.model import (
     LIVE_STATUSES,
-    Event,
     EventType,
     Priority,
     Ticket,
     TicketStatus,
-    Window,
     WindowState,
 )
 from caller.storage import tables as t
-
-PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason", "transfer_note", "priority_reason"})  # stored with the event, never streamed
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    id: int
-    type: str
-    at: dt.datetime
-    number: str | None
-    category: str | None
-    window: int | None
-    status: str | None
-    data: dict
-
-    def public(self) -> dict:
-        """The event as boards and counters see it: no personal data is stored in an event, and who served (the
-        counter's label, kept for the ratings) stays in the database — a board needs a window, not a person."""
-        data = {key: value for key, value in self.data.items() if key not in PRIVATE_EVENT_DATA}
-        return {
-            "id": self.id,
-            "type": self.type,
-            "at": self.at.isoformat(),
-            "number": self.number,
-            "category": self.category,
-            "window": self.window,
-            "status": self.status,
-            **({"data": data} if data else {}),
-        }
-
+from caller.storage.event_rows import EventRows, StoredEvent
+from caller.storage.window_rows import WindowRows
 
 @dataclass(frozen=True)
 class Personal:
@@ -100,26 +69,13 @@ def _ticket_values(ticket: Ticket) -> dict:
     }
 
 
-def _window(row: Row) -> Window:
-    return Window(
-        number=row.number,
-        state=WindowState(row.state),
-        ticket_id=row.ticket_id,
-        state_since=row.state_since,
-        version=row.version,
-    )
-
-
-class Repository:
+class Repository(WindowRows, EventRows):
     """Queue state of one hall on one connection. `order_of` gives a ticket's effective queue time."""
 
     def __init__(self, conn: Connection, hall: str, order_of: Callable[[Ticket], dt.datetime]):
         self.conn = conn
         self.hall = hall
         self.order_of = order_of
-
-    def _insert(self, table):  # noqa: ANN001, ANN202 - dialect-specific INSERT for upserts
-        return (sqlite if self.conn.dialect.name == "sqlite" else postgresql).insert(table)
 
     def next_number(self, day: dt.date, prefix: str) -> int:
         """Atomically take the next sequence number of a prefix for a day."""
@@ -343,122 +299,8 @@ class Repository:
             return True
         return False
 
-    def window(self, number: int, *, for_update: bool = False) -> Window | None:
-        query = select(t.windows).where(t.windows.c.hall == self.hall, t.windows.c.number == number)
-        if for_update:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
-        return _window(row) if row else None
-
-    def locked_window(self, number: int) -> Window:
-        """A window's row, locked for this transaction (created closed if configured after startup)."""
-        window = self.window(number, for_update=True)
-        if window is None:
-            self.ensure_windows([number])
-            window = self.window(number, for_update=True)
-        assert window is not None
-        return window
-
-    def windows(self, *, lock_free_ones: bool = False) -> list[Window]:
-        """The hall's windows; with `lock_free_ones`, only those no other transaction holds, locked (SKIP LOCKED)."""
-        query = select(t.windows).where(t.windows.c.hall == self.hall).order_by(t.windows.c.number)
-        if lock_free_ones:
-            query = query.with_for_update(skip_locked=True)
-        return [_window(row) for row in self.conn.execute(query)]
-
-    def ensure_windows(self, numbers: Sequence[int]) -> None:
-        for number in numbers:
-            self.conn.execute(
-                self._insert(t.windows)
-                .values(hall=self.hall, number=number, state=WindowState.CLOSED.value, version=0)
-                .on_conflict_do_nothing()
-            )
-
-    def tidal_state(self, number: int) -> tuple[str | None, dt.datetime | None]:
-        """The advice in force for a tidal window and since when the queue has been calm."""
-        row = self.conn.execute(
-            select(t.windows.c.advice, t.windows.c.calm_since).where(
-                t.windows.c.hall == self.hall, t.windows.c.number == number
-            )
-        ).first()
-        return (row.advice, row.calm_since) if row else (None, None)
-
-    def set_tidal_state(self, number: int, advice: str | None, calm_since: dt.datetime | None) -> None:
-        self.conn.execute(
-            update(t.windows)
-            .where(t.windows.c.hall == self.hall, t.windows.c.number == number)
-            .values(advice=advice, calm_since=calm_since)
-        )
-
-    def advice_by_window(self) -> dict[int, str]:
-        rows = self.conn.execute(
-            select(t.windows.c.number, t.windows.c.advice).where(
-                t.windows.c.hall == self.hall, t.windows.c.advice.is_not(None)
-            )
-        )
-        return {number: advice for number, advice in rows}
-
     def oldest_waiting(self, day: dt.date) -> dt.datetime | None:
         return self.conn.execute(select(func.min(t.tickets.c.queued_at)).where(self._waiting(day))).scalar()
-
-    def update_window(self, window: Window) -> bool:
-        result = self.conn.execute(
-            update(t.windows)
-            .where(
-                t.windows.c.hall == self.hall,
-                t.windows.c.number == window.number,
-                t.windows.c.version == window.version,
-            )
-            .values(
-                state=window.state.value,
-                ticket_id=window.ticket_id,
-                state_since=window.state_since,
-                version=window.version + 1,
-            )
-        )
-        if result.rowcount == 1:
-            window.version += 1
-            return True
-        return False
-
-    def add_events(self, events: Sequence[Event], day: dt.date) -> None:
-        for event in events:
-            ticket = event.ticket
-            self.conn.execute(
-                insert(t.events).values(
-                    hall=self.hall,
-                    service_day=day,
-                    type=event.type.value,
-                    at=event.at,
-                    ticket_pk=ticket.pk if ticket else None,
-                    number=ticket.number if ticket else None,
-                    category=ticket.category if ticket else None,
-                    window=event.window,
-                    status=ticket.status.value if ticket else None,
-                    data=json.dumps(event.data, ensure_ascii=False) if event.data else "{}",
-                )
-            )
-
-    def events_after(self, last_id: int, since: dt.datetime | None = None, limit: int = 1000) -> list[StoredEvent]:
-        """Events after an id, in id order; with `since`, only those recorded at or after it."""
-        query = select(t.events).where(t.events.c.hall == self.hall, t.events.c.id > last_id)
-        if since is not None:
-            query = query.where(t.events.c.at >= since)
-        rows = self.conn.execute(query.order_by(t.events.c.id).limit(limit))
-        return [
-            StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
-            for r in rows
-        ]
-
-    def latest_event_at(self) -> dt.datetime | None:
-        """The time of the hall's newest event: the caller's clock never goes back before it."""
-        return self.conn.execute(
-            select(t.events.c.at).where(t.events.c.hall == self.hall).order_by(t.events.c.id.desc()).limit(1)
-        ).scalar()
-
-    def last_event_id(self) -> int:
-        value = self.conn.execute(select(func.max(t.events.c.id)).where(t.events.c.hall == self.hall)).scalar()
-        return int(value or 0)
 
     def idempotency(self, key: str) -> tuple[int, str] | None:
         row = self.conn.execute(
