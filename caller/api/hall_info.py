@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from caller.api.deps import HallDep, Service, principal, require
-from caller.api.schemas import FreeText, Problem
-from caller.auth import Principal, Role
+from caller.api.deps import HallDep, Service, principal
+from caller.api.schemas import Problem
+from caller.auth import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["hall"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 422)}

@@ -5,20 +5,24 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.caller.test_api import issue
-from tests.caller.test_printing import hall_with_printers, printers  # noqa: F401 - fixtures
+from tests.caller import test_printing
 from tests.conftest import serving
 from tests.kiosk.escpos_reader import read
 from tests.web.test_counter_console import sign_in
 from tests.web.test_desk import desk_sign_in
 
 
+printers = test_printing.printers  # the same simulated printers and hall as the API's test
+hall_with_printers = test_printing.hall_with_printers
+
+
 @pytest.fixture
-def live_printing(hall_with_printers, sqlite_url, clock):  # noqa: F811
+def live_printing(hall_with_printers, sqlite_url, clock):
     with serving(hall_with_printers, sqlite_url, clock) as caller:
         yield caller
 
 
-def test_the_console_reprints_an_unprinted_slip_on_the_windows_printer(live_printing, printers, page,  # noqa: F811
+def test_the_console_reprints_an_unprinted_slip_on_the_windows_printer(live_printing, printers, page,
                                                                       staff_member_printing):
     window_printer, _ = printers
     ticket = issue(live_printing).json()
@@ -36,7 +40,7 @@ def test_the_console_reprints_an_unprinted_slip_on_the_windows_printer(live_prin
     expect(page.locator("#unprinted")).to_contain_text(other["number"])  # still to be reprinted
 
 
-def test_the_desk_prints_what_it_issues(live_printing, printers, page):  # noqa: F811
+def test_the_desk_prints_what_it_issues(live_printing, printers, page):
     _, desk_printer = printers
     desk_sign_in(page, live_printing)
     page.click("button[data-category=yibao]")
