@@ -8,8 +8,7 @@ import io
 import re
 from typing import Annotated, Literal
 
-import qrcode
-import qrcode.image.svg
+import segno
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,9 +54,8 @@ def phone_base(request: Request, hall_public_url: str | None) -> str | None:
 
 
 def qr_svg(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
     out = io.BytesIO()
-    image.save(out)
+    segno.make(text, error="m").save(out, kind="svg", border=2, omitsize=True)  # a viewBox: the page sizes it
     return out.getvalue().decode()
 
 
