@@ -239,7 +239,7 @@ def run_simulate(args: argparse.Namespace) -> int:
 DEFAULT_POLICIES = ["dedicated", "fifo", "strict-priority", "pooled", "ours", "ours+tidal"]
 
 
-def _db_options(parser: argparse.ArgumentParser) -> None:
+def db_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/onewindow.sqlite)")
     parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default config/hall.toml)")
 
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     caller = sub.add_parser("caller", help="run the queue engine and HTTP service")
-    _db_options(caller)
+    db_options(caller)
     caller.add_argument("--host")
     caller.add_argument("--port", type=int)
     caller.add_argument("--demo", action="store_true", help="create demo tokens and issue at any hour")
@@ -267,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     revoke = token_sub.add_parser("revoke", help="revoke a token by id")
     revoke.add_argument("id", type=int)
     for p in (create, listing, revoke):
-        _db_options(p)
+        db_options(p)
     token.set_defaults(func=run_token)
 
     check = sub.add_parser("check-config", help="validate a hall file and print every problem")
@@ -324,10 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
     from caller import tls
+    from caller.reports import cli as report_cli
     from caller.staff import cli as staff_cli
 
     tls.add_commands(sub)
     staff_cli.add_commands(sub)
+    report_cli.add_commands(sub)
     return parser
 
 

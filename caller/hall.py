@@ -148,6 +148,12 @@ class DeskRules(_Strict):
         return reasons
 
 
+class ReportRules(_Strict):
+    """The manager's figures: a wait over this counts against the hall (the share over it is reported)."""
+
+    wait_threshold_minutes: float = Field(default=20, gt=0, le=240)
+
+
 class TidalConfig(_Strict):
     """When the caller advises opening and closing tidal windows, and whether it does so itself."""
 
@@ -226,6 +232,7 @@ class Hall(_Strict):
     tidal: TidalConfig = Field(default_factory=TidalConfig)
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     desk: DeskRules = Field(default_factory=DeskRules)
+    reports: ReportRules = Field(default_factory=ReportRules)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]

@@ -37,6 +37,8 @@ from caller.notices import routes as notice_routes
 from caller.notices.book import NoticeBook
 from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
+from caller.reports import routes as report_routes
+from caller.reports.book import ReportBook
 from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
@@ -208,12 +210,13 @@ def create_app(
     app.state.staff = StaffBook(engine, hall.hall.id, app.state.tokens, service.tx.clock)
     app.state.desk = Desk(service)
     app.state.notices = notices
+    app.state.reports = ReportBook(service)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
-                   staff_routes, notice_routes, reception_routes, printing_routes):
+                   staff_routes, notice_routes, reception_routes, printing_routes, report_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

@@ -9,7 +9,6 @@ import datetime as dt
 import getpass
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from caller.staff.rules import StaffRuleError, format_windows, parse_roles, parse_windows
 
@@ -75,7 +74,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     disable.add_argument("staff_no")
     reset = staff_sub.add_parser("reset-pin", help="a new PIN (asked for, or read from standard input)")
     reset.add_argument("staff_no")
+    from caller.cli import db_options
+
     for parser in (add, listing, disable, reset):
-        parser.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/onewindow.sqlite)")
-        parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default config/hall.toml)")
+        db_options(parser)
     staff.set_defaults(func=run_staff)

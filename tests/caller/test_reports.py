@@ -1,0 +1,151 @@
+"""The manager's figures (issue 12): a hand-made morning with known answers, checked to the second over real HTTP on
+SQLite and PostgreSQL; the XLSX and CSV read back; and a generated day on which the report and the simulator
+agree."""
+
+import csv
+import datetime as dt
+import io
+import statistics
+
+import openpyxl
+import pytest
+
+from caller.queue.service import rules_from_hall
+from caller.reports.figures import percentile
+from caller.simulation.generator import draw_fates, generate_day
+from caller.simulation.policies import policies
+from caller.simulation.simulator import HALL_OPENS, simulate_day
+from caller.staff.rules import StaffRole
+from tests.caller.simulation.test_live_equivalence import replay
+from tests.caller.test_api import issue, problem
+from tests.conftest import MONDAY_9AM
+
+DAY = {"from": "2026-11-23", "to": "2026-11-23"}
+
+
+def at(clock, hh_mm):
+    hours, minutes = map(int, hh_mm.split(":"))
+    clock.set(MONDAY_9AM + dt.timedelta(hours=hours - 9, minutes=minutes))
+
+
+def member(live, staff_no, name, window):
+    live.app.state.staff.add(staff_no, name, "402913", frozenset({StaffRole.WINDOW}), None)
+    token = live.post("/api/v1/staff/sign-in", json={"staff_no": staff_no, "pin": "402913", "window": window})
+    return {"Authorization": "Bearer " + token.json()["token"]}
+
+
+def known_morning(live, clock):
+    """09:00–10:00 at windows 7 and 9: every figure below is worked out by hand from these times."""
+    li, wang = member(live, "2001", "李静", 7), member(live, "2002", "王芳", 9)
+    at(clock, "09:00")
+    live.post("/api/v1/windows/7/open", headers=li)
+    a1 = issue(live, "shebao").json()
+    at(clock, "09:01")
+    issue(live, "yibao")
+    at(clock, "09:02")
+    a2 = issue(live, "shebao").json()
+    at(clock, "09:05")
+    assert live.post("/api/v1/windows/7/call-next", headers=li).json()["ticket"]["id"] == a1["id"]  # waited 300 s
+    at(clock, "09:06")
+    live.post("/api/v1/windows/7/start", headers=li)
+    at(clock, "09:16")
+    live.post("/api/v1/windows/7/finish", headers=li)  # handled 600 s; window 7 busy 660 s
+    live.post("/api/v1/windows/7/call-next", headers=li)  # B001, waited 900 s
+    at(clock, "09:20")
+    live.post("/api/v1/windows/7/recall", headers=li)
+    live.post("/api/v1/windows/7/recall", headers=li)
+    at(clock, "09:21")
+    live.post("/api/v1/windows/7/no-show", headers=li)  # busy 300 s
+    at(clock, "09:23")
+    assert live.post("/api/v1/windows/7/call-next", headers=li).json()["ticket"]["id"] == a2["id"]  # 1260 s > 20 min
+    at(clock, "09:24")
+    live.post("/api/v1/windows/7/start", headers=li)
+    at(clock, "09:25")
+    a3 = issue(live, "shebao").json()
+    at(clock, "09:26")
+    live.post(f"/api/v1/tickets/{a3['id']}/cancel", "kiosk")  # abandoned before any call
+    at(clock, "09:30")
+    live.post("/api/v1/windows/7/transfer", headers=li, json={"category": "budongchan"})  # busy 420 s
+    live.post("/api/v1/windows/9/open", headers=wang)
+    at(clock, "09:35")
+    assert live.post("/api/v1/windows/9/call-next", headers=wang).json()["ticket"]["id"] == a2["id"]
+    live.post("/api/v1/windows/9/start", headers=wang)
+    at(clock, "09:47")
+    live.post("/api/v1/windows/9/finish", headers=wang)  # handled 720 s at window 9
+    at(clock, "10:00")
+    live.post("/api/v1/windows/7/close", headers=li)  # window 7 open 3600 s; window 9 still open (1800 s by now)
+
+
+def test_a_known_morning_gives_the_figures_worked_out_by_hand(live, clock):
+    known_morning(live, clock)
+    answer = live.get("/api/v1/stats", "admin", params=DAY)
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    total = report["total"]
+    assert (total["issued"], total["served"], total["no_show"], total["transferred"], total["abandoned"]) == (4, 2, 1, 1, 1)
+    assert total["wait_mean_s"] == 820.0 and total["wait_p50_s"] == 900.0 and total["wait_p90_s"] == 1260.0
+    assert total["wait_max_s"] == 1260.0 and total["wait_over_threshold"] == 0.3333  # 1 of 3 over 20 min
+    assert total["handling_mean_s"] == 660.0 and total["handling_p90_s"] == 720.0
+    by_category = {row["category"]: row for row in report["by_category"]}
+    shebao = by_category["shebao"]
+    assert shebao["name"] == "社保" and (shebao["issued"], shebao["served"], shebao["transferred"],
+                                         shebao["abandoned"]) == (3, 1, 1, 1)
+    assert shebao["wait_mean_s"] == 780.0 and by_category["yibao"]["no_show"] == 1
+    assert by_category["budongchan"]["served"] == 1 and by_category["budongchan"]["handling_mean_s"] == 720.0
+    windows = {row["window"]: row for row in report["by_window"]}
+    assert (windows[7]["open_s"], windows[7]["busy_s"], windows[7]["utilisation"]) == (3600, 1380, 0.3833)
+    assert (windows[9]["open_s"], windows[9]["busy_s"], windows[9]["utilisation"]) == (1800, 720, 0.4)
+    staff = {row["staff"]: row for row in report["by_staff"]}
+    assert staff["李静（2001）"]["served"] == 1 and staff["王芳（2002）"]["handling_mean_s"] == 720.0
+    assert [(h["hour"], h["issued"]) for h in report["by_hour"]] == [(9, 4)]
+    problem(live.get("/api/v1/stats", "admin", params={"from": "2026-11-24", "to": "2026-11-23"}), 422,
+            "invalid_range")
+    problem(live.get("/api/v1/stats", "admin", params={"from": "2025-01-01", "to": "2026-11-23"}), 422,
+            "invalid_range")
+    problem(live.get("/api/v1/stats", "admin", params={"from": "23/11/2026", "to": "2026-11-23"}), 422,
+            "invalid_request")
+    assert live.get("/api/v1/stats", "counter", window=7, params=DAY).status_code == 403
+
+
+def test_the_report_as_xlsx_and_csv_reads_back_with_chinese_headers(live, clock):
+    known_morning(live, clock)
+    xlsx = live.get("/api/v1/stats", "admin", params={**DAY, "format": "xlsx"})
+    assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["总览", "按事项", "按窗口", "按人员", "按时段", "忙闲"]
+    sheet = book["按事项"]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].value == "事项" and sheet["B1"].value == "取号"
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["社保"][1] == 3 and rows["医保"][3] == 1  # 取号, 过号
+    windows = {row[0]: row for row in book["按窗口"].iter_rows(min_row=2, values_only=True)}
+    assert windows["社保医保 7 号窗"][-1] == 0.3833
+    text = live.get("/api/v1/stats", "admin", params={**DAY, "format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["表", "统计期间", "取号"] and rows[1][:3] == ["总览", "2026-11-23 至 2026-11-23", "4"]
+
+
+def test_onewindow_report_writes_the_xlsx_from_the_database(live, clock, db_url, tmp_path, hall):
+    from caller.cli import main
+
+    known_morning(live, clock)
+    out = tmp_path / "report.xlsx"
+    assert main(["report", "--from", "2026-11-23", "--to", "2026-11-23", "--out", str(out),
+                 "--database-url", db_url]) == 0
+    assert openpyxl.load_workbook(out)["总览"]["B2"].value == 4
+    assert main(["report", "--from", "2026-11-24", "--to", "2026-11-23", "--out", str(out),
+                 "--database-url", db_url]) == 2
+
+
+@pytest.mark.parametrize("seed", [5])
+def test_the_report_and_the_simulator_agree_on_a_generated_morning(live, clock, hall, seed):
+    rules = rules_from_hall(hall)
+    arrivals = [a for a in generate_day(seed) if a.arrival_s < 120 * 60]
+    policy = policies(hall, rules, hall.service_day(HALL_OPENS))["ours"]
+    day = simulate_day(arrivals, draw_fates(seed, arrivals), policy, rules,
+                       {c.id: c.service_minutes * 60 for c in hall.categories})
+    replay(live, clock, day.actions)
+    total = live.get("/api/v1/stats", "admin", params=DAY).json()["total"]
+    waits = [t.first_call_s - t.arrival_s for t in day.tickets if t.first_call_s is not None]
+    assert total["issued"] == len(day.tickets) and total["abandoned"] == sum(t.abandoned for t in day.tickets)
+    assert total["wait_mean_s"] == round(statistics.fmean(waits), 1)
+    assert total["wait_p90_s"] == round(percentile(waits, 90), 1) and total["wait_max_s"] == round(max(waits), 1)
