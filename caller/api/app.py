@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caller.api import (
@@ -194,7 +195,7 @@ def create_app(
             await hub.stop()
             engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets served here: they work on a hall's offline LAN
         title="OneWindow caller",
         version="1.0",
         summary="Queue engine of a government service hall (一窗受理): tickets, windows, live events.",
