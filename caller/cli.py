@@ -240,8 +240,9 @@ DEFAULT_POLICIES = ["dedicated", "fifo", "strict-priority", "pooled", "ours", "o
 
 
 def db_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default sqlite:///var/onewindow.sqlite)")
-    parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default config/hall.toml)")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: var/onewindow.sqlite of the installation)")
+    parser.add_argument("--hall", dest="hall_file", type=Path, help="hall file (default: the installation's "
+                        "config/hall.toml)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,11 +8,14 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+HOME = Path(__file__).resolve().parent.parent  # the installation: its config/ and var/, wherever onewindow runs
+
+
 class CallerSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONEWINDOW_", extra="ignore")
 
-    database_url: str = "sqlite:///var/onewindow.sqlite"
-    hall_file: Path = Path("config/hall.toml")
+    database_url: str = f"sqlite:///{HOME / 'var' / 'onewindow.sqlite'}"
+    hall_file: Path = HOME / "config" / "hall.toml"
     host: str = "127.0.0.1"
     port: int = Field(default=8300, ge=1, le=65535)
     enforce_hours: bool = True  # refuse tickets outside the hall's issuing hours

@@ -74,3 +74,13 @@ def test_the_lunch_rota_is_for_the_halls_today_not_the_machines():
     run = onewindow("lunch-rota", wall_clock=dt.datetime(2026, 12, 31, 17, 30, tzinfo=dt.timezone.utc))
     assert run.returncode == 0, run.stderr
     assert "2027-01-01" in run.stdout.splitlines()[0]
+
+
+def test_onewindow_works_from_any_folder(sqlite_url, tmp_path):
+    """Outside the installation it finds its hall file (before: config/hall.toml: cannot read)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    listing = onewindow("token", "list", "--database-url", sqlite_url, cwd=elsewhere)
+    assert listing.returncode == 0, listing.stderr
+    check = onewindow("check-config", cwd=elsewhere)
+    assert check.returncode == 0 and "10 categories" in check.stdout
