@@ -40,6 +40,7 @@ from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
 from caller.reports import routes as report_routes
 from caller.reports.book import ReportBook
+from caller.reports.monitor import Monitor
 from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
@@ -212,6 +213,7 @@ def create_app(
     app.state.desk = Desk(service)
     app.state.notices = notices
     app.state.reports = ReportBook(service)
+    app.state.monitor = Monitor(service, app.state.reports, notices)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()

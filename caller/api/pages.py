@@ -23,6 +23,12 @@ def desk_page() -> FileResponse:
     return FileResponse(WEB / "desk.html")
 
 
+@router.get("/monitor")
+def monitor_page() -> FileResponse:
+    """大厅运行监控: the manager's and the leaders' big screen."""
+    return FileResponse(WEB / "monitor.html")
+
+
 @router.get("/accounts")
 def accounts_page() -> FileResponse:
     """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""

@@ -56,3 +56,13 @@ def stats(first: First, last: Last, book: Book,
         return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     body = dataclasses.asdict(report) | {"first": first.isoformat(), "last": last.isoformat()}
     return Response(json.dumps(body, ensure_ascii=False).encode(), media_type="application/json")
+
+
+@router.get("/now", responses=ERRORS, dependencies=[Depends(require(Role.DESK))])
+def monitor_now(request: Request) -> dict:
+    """The live monitor (a desk or manager session, or admin): per category the waiting, the oldest wait and the
+    estimate; per window its state, who is signed in, the ticket and how long it has run; today so far (the
+    report's figures and the ratings); and the alerts: waits over the threshold, services running over twice
+    their expected time, tidal advice, help requests nobody took, device faults. Ages are in seconds by the
+    caller's clock. The page refetches it when an event arrives (at most every 2 s), not on a timer."""
+    return request.app.state.monitor.view()
