@@ -130,9 +130,65 @@ def run_token(args: argparse.Namespace) -> int:
 
 
 def run_check_config(args: argparse.Namespace) -> int:
-    path = args.path or CallerSettings().hall_file
+    """The file's own problems; then, against the hall's database (given, or the default SQLite file if it exists),
+    the waiting tickets the file would strand (a matter it no longer has)."""
+    settings = CallerSettings()
+    path = args.path or settings.hall_file
     hall = load_hall(path)  # a bad file is reported by main, like for every command
+    url = args.database_url or (settings.database_url if _sqlite_file_exists(settings.database_url) else None)
+    if url:
+        found = _stranded(hall, url)
+        if found is None:
+            print(f"{path}: the database could not be read; waiting tickets not checked", file=sys.stderr)
+        elif found:
+            for category, count in found.items():
+                print(f"{path}: categories: {count} ticket(s) wait for {category!r}, which this file no "
+                      f"longer has; move them first: onewindow move-tickets --from {category} --to CATEGORY",
+                      file=sys.stderr)
+            return 1
     print(f"{path}: ok — {hall.hall.name}: {len(hall.categories)} categories, {len(hall.windows)} windows")
+    return 0
+
+
+def _sqlite_file_exists(url: str) -> bool:
+    return url.startswith("sqlite:///") and Path(url.removeprefix("sqlite:///")).exists()
+
+
+def _stranded(hall, url: str) -> dict[str, int] | None:  # noqa: ANN001 - a Hall
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from caller.queue.service import QueueService
+    from caller.queue.stranded import stranded
+    from caller.storage.database import Database, make_engine
+
+    engine = make_engine(url)
+    try:
+        return stranded(QueueService(hall, Database(engine, hall.hall.id)))
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def run_move_tickets(args: argparse.Namespace) -> int:
+    """The waiting tickets of a matter the hall file no longer has, moved to another, keeping their age."""
+    from caller.engine.model import QueueError
+    from caller.queue.service import QueueService
+    from caller.queue.stranded import move_waiting
+    from caller.storage.database import Database, make_engine, migrate
+
+    settings = _settings(args)
+    hall = load_hall(settings.hall_file)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    try:
+        moved = move_waiting(QueueService(hall, Database(engine, hall.hall.id)), args.source, args.target)
+    except QueueError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(f"moved {moved} waiting ticket(s) from {args.source!r} to {args.target!r}, each keeping its place in time")
     return 0
 
 
@@ -273,7 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-config", help="validate a hall file and print every problem")
     check.add_argument("path", nargs="?", type=Path)
+    check.add_argument("--database-url", help="also check the hall's database for tickets the file would strand "
+                       "(default: the installation's SQLite file, if there is one)")
     check.set_defaults(func=run_check_config)
+    move = sub.add_parser("move-tickets", help="move the waiting tickets of a removed matter to another one")
+    move.add_argument("--from", dest="source", required=True, help="the category id the hall file no longer has")
+    move.add_argument("--to", dest="target", required=True, help="a category id of the hall file")
+    db_options(move)
+    move.set_defaults(func=run_move_tickets)
     kiosk = sub.add_parser("kiosk", help="run the self-service kiosk (Kivy); devices from ONEWINDOW_KIOSK_* or options")
     kiosk.add_argument("--caller-url", dest="caller_url")
     kiosk.add_argument("--token")

@@ -44,6 +44,7 @@ from caller.reports.monitor import Monitor
 from caller.queue.desk import Desk
 from caller.queue.event_hub import EventHub
 from caller.queue.service import QueueService
+from caller.queue.stranded import warn_stranded
 from caller.ratings.book import RatingBook
 from caller.ratings.pairing import Pairing
 from caller.settings import CallerSettings
@@ -137,6 +138,7 @@ def create_app(
         if not stage["set_up"]:
             service.setup()
             service.housekeeping.close_past_days()
+            warn_stranded(service)  # waiting tickets of a matter the hall file no longer has: said, not hidden
             stage["set_up"] = True
 
     def try_prepare(where: str) -> bool:

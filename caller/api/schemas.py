@@ -28,6 +28,9 @@ Text = Annotated[str, AfterValidator(_no_control_characters)]  # every text a cl
 FreeText = Annotated[str, AfterValidator(_no_control_characters), AfterValidator(mask_text)]
 
 
+REMOVED_CATEGORY = "（已撤销的事项，请到咨询台）"  # a ticket's matter the hall file no longer has
+
+
 class Problem(BaseModel):
     error: str = Field(description="stable machine-readable code")
     message: str = Field(description="what went wrong, in Chinese and English")
@@ -146,7 +149,7 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
         id=ticket.id,
         number=ticket.number,
         category=ticket.category,
-        category_name=category.name if category else ticket.category,
+        category_name=category.name if category else REMOVED_CATEGORY,
         priority=ticket.priority.value,
         status=ticket.status.value,
         window=ticket.window,

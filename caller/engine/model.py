@@ -326,6 +326,15 @@ def transfer(window: Window, ticket: Ticket, to_category: str, now: dt.datetime,
                   data=data if to_window is None else {**data, "to_window": to_window})]
 
 
+def move_category(ticket: Ticket, to_category: str, now: dt.datetime) -> list[Event]:
+    """A waiting ticket of a matter the hall no longer has moves to another one, keeping its age and place in
+    time; it is no 转办 (no transfer head start, not counted as a transfer)."""
+    _require_status(ticket, {TicketStatus.WAITING}, "移至 move")
+    from_category, ticket.category = ticket.category, to_category
+    return [_ticket_event(EventType.TICKET_TRANSFERRED, ticket, now, from_category=from_category,
+                          to_category=to_category, reason="category-removed")]
+
+
 def cancel(ticket: Ticket, now: dt.datetime) -> list[Event]:
     _require_status(ticket, {TicketStatus.WAITING}, "取消 cancel")
     ticket.status = TicketStatus.CANCELLED
