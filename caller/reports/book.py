@@ -3,15 +3,17 @@ computed, and each row named as the hall names it."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from caller.engine.model import QueueError
 from caller.queue.service import QueueService
-from caller.reports.figures import EventRow, Figures, compute, spread
+from caller.ratings.rules import LEVEL_NAMES, REASONS
+from caller.reports.figures import EventRow, Figures, Tally, compute, spread
 from caller.storage import tables as t
 
 MAX_DAYS = 366
@@ -33,6 +35,8 @@ class Report:
     by_staff: list[dict]
     by_hour: list[dict]
     busy_spread: list[dict]  # 忙闲: per group of windows serving the same matters
+    ratings_by_day: list[dict] = ()  # 好差评 per day: count, mean level, dissatisfied
+    bad_ratings: list[dict] = ()  # 不满意 and 非常不满意, with their reasons, for 考核 and follow-up
 
 
 class ReportBook:
@@ -45,9 +49,49 @@ class ReportBook:
             raise BadRange("invalid_range", "结束日期不能早于开始日期 / `to` is before `from`")
         if (last - first).days >= MAX_DAYS:
             raise BadRange("invalid_range", f"一次最多统计 {MAX_DAYS} 天 / at most {MAX_DAYS} days at once")
-        figures = compute(self._events(first, last), lambda at: self.hall.local(at).hour,
-                          until=min(self.service.tx.clock(), self.hall.day_start(last + dt.timedelta(days=1))))
-        return self._named(first, last, figures)
+        until = min(self.service.tx.clock(), self.hall.day_start(last + dt.timedelta(days=1)))
+        figures = compute(self._events(first, last), lambda at: self.hall.local(at).hour, until=until)
+        report = self._named(first, last, figures)
+        signed_in, by_level, by_day, bad = self.service.tx.read(
+            lambda repo, now: self._staff_and_ratings(repo.conn, first, last, until))
+        staff = {row["staff"]: row for row in report.by_staff}
+        empty = Tally().summary(report.threshold_s)
+        by_staff = [{**staff.get(label, {"staff": label, **empty}), "signed_in_s": round(signed_in.get(label, 0.0)),
+                     "signed_in_h": round(signed_in.get(label, 0.0) / 3600, 2),
+                     **{LEVEL_NAMES[lvl]: by_level.get(label, {}).get(lvl, 0) for lvl in LEVEL_NAMES}}
+                    for label in sorted(set(staff) | set(signed_in) | set(by_level))]
+        return dataclasses.replace(report, by_staff=by_staff, ratings_by_day=by_day, bad_ratings=bad)
+
+    def _staff_and_ratings(self, conn, first: dt.date, last: dt.date, until: dt.datetime):  # noqa: ANN001, ANN202
+        """Signed-in seconds per member within the range (考勤: counters and the desk alike), ratings per member by
+        level, per day, and every 不满意 / 非常不满意 with its reasons."""
+        s, m, r = t.staff_sessions.c, t.staff.c, t.ratings.c
+        start, end = self.hall.day_start(first), until
+        signed_in: dict[str, float] = {}
+        for name, staff_no, began, ended in conn.execute(
+                select(m.name, m.staff_no, s.started_at, s.ended_at).join(t.staff, s.staff_id == m.id)
+                .where(s.hall == self.hall.hall.id, s.started_at < end)):
+            seconds = (min(ended or end, end) - max(began, start)).total_seconds()
+            if seconds > 0:
+                label = f"{name}（{staff_no}）"
+                signed_in[label] = signed_in.get(label, 0.0) + seconds
+        in_range = (r.hall == self.hall.hall.id, r.service_day >= first, r.service_day <= last)
+        by_level: dict[str, dict[int, int]] = {}
+        for staff, level, count in conn.execute(select(r.staff, r.level, func.count()).where(*in_range)
+                                                .group_by(r.staff, r.level)):
+            if staff:
+                by_level.setdefault(staff, {lvl: 0 for lvl in LEVEL_NAMES})[level] = count
+        by_day = [{"day": day.isoformat(), "count": count, "mean_level": round(float(mean), 2),
+                   "dissatisfied": int(bad or 0)}
+                  for day, count, mean, bad in conn.execute(
+                      select(r.service_day, func.count(), func.avg(r.level), func.sum(case((r.level <= 2, 1), else_=0)))
+                      .where(*in_range).group_by(r.service_day).order_by(r.service_day))]
+        bad = [{"day": row.service_day.isoformat(), "number": row.number, "window": row.window, "staff": row.staff,
+                "level": LEVEL_NAMES[row.level], "reasons": "、".join(REASONS.get(c, c) for c in
+                                                                     (row.reason_codes or "").split(",") if c),
+                "reason": row.reason, "follow_up": "未跟进"}  # follow-up of complaints comes with 统一出件 (issue 13)
+               for row in conn.execute(select(t.ratings).where(*in_range, r.level <= 2).order_by(r.rated_at))]
+        return signed_in, by_level, by_day, bad
 
     def _events(self, first: dt.date, last: dt.date):  # noqa: ANN202 - an iterator of EventRow
         e = t.events.c

@@ -11,10 +11,10 @@ from pathlib import Path
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    report = sub.add_parser("report", help="the manager's figures of a range of days (XLSX, CSV or JSON)")
+    report = sub.add_parser("report", help="the manager's figures of a range of days (XLSX, CSV, PNG charts or JSON)")
     report.add_argument("--from", dest="first", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
     report.add_argument("--to", dest="last", type=dt.date.fromisoformat, required=True, help="YYYY-MM-DD")
-    report.add_argument("--format", choices=("xlsx", "csv", "json"), default="xlsx")
+    report.add_argument("--format", choices=("xlsx", "csv", "png", "json"), default="xlsx")
     report.add_argument("--out", type=Path, required=True, help="the file to write")
     from caller.cli import db_options
 
@@ -47,6 +47,10 @@ def run_report(args: argparse.Namespace) -> int:
         write_xlsx(report, args.out)
     elif args.format == "csv":
         write_csv(report, args.out)
+    elif args.format == "png":
+        from caller.reports.charts import write_png
+
+        write_png(report, args.out)
     else:
         body = dataclasses.asdict(report) | {"first": args.first.isoformat(), "last": args.last.isoformat()}
         args.out.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")

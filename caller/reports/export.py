@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from caller.ratings.rules import LEVEL_NAMES
 from caller.reports.book import Report
 
 FIGURES = [("issued", "取号"), ("served", "办结"), ("no_show", "过号"), ("transferred", "转办"), ("abandoned", "放弃"),
@@ -27,11 +28,16 @@ def tables(report: Report) -> list[tuple[str, list[tuple[str, str]], list[dict]]
         ("按事项", [("name", "事项"), *FIGURES], report.by_category),
         ("按窗口", [("name", "窗口"), *FIGURES, ("open_s", "登录时长(秒)"), ("busy_s", "办理时长(秒)"),
                    ("utilisation", "利用率")], report.by_window),
-        ("按人员", [("staff", "工作人员"), *[f for f in FIGURES if f[0] not in ("issued", "abandoned", "no_show")]],
-         report.by_staff),
+        ("按人员", [("staff", "工作人员"), ("signed_in_h", "登录时长(时)"),
+                   *[f for f in FIGURES if f[0] in ("served", "handling_mean_s", "handling_p90_s")],
+                   *[(name, name) for name in LEVEL_NAMES.values()]], report.by_staff),
         ("按时段", [("hour", "取号时段(时)"), ("issued", "取号"), *FIGURES[5:10]], report.by_hour),
         ("忙闲", [("windows", "同类窗口"), ("spread", "利用率差(忙闲指数)")],
          [{"windows": "、".join(str(w) for w in g["windows"]), "spread": g["spread"]} for g in report.busy_spread]),
+        ("好差评", [("day", "日期"), ("count", "评价数"), ("mean_level", "平均分(5分制)"), ("dissatisfied", "不满意")],
+         list(report.ratings_by_day)),
+        ("差评明细", [("day", "日期"), ("number", "号码"), ("window", "窗口"), ("staff", "工作人员"), ("level", "评价"),
+                     ("reasons", "原因"), ("reason", "说明"), ("follow_up", "跟进情况")], list(report.bad_ratings)),
     ]
 
 

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import statistics
+import warnings
 
 import openpyxl
 import pytest
@@ -72,6 +73,8 @@ def known_morning(live, clock):
     live.post("/api/v1/windows/9/start", headers=wang)
     at(clock, "09:47")
     live.post("/api/v1/windows/9/finish", headers=wang)  # handled 720 s at window 9
+    live.post("/api/v1/ratings", json={"code": a1["phone_code"], "level": 1, "reasons": ["attitude", "slow"],
+                                       "reason": "等了很久"})  # A001's service by 李静: 非常不满意
     at(clock, "10:00")
     live.post("/api/v1/windows/7/close", headers=li)  # window 7 open 3600 s; window 9 still open (1800 s by now)
 
@@ -97,6 +100,11 @@ def test_a_known_morning_gives_the_figures_worked_out_by_hand(live, clock):
     assert (windows[9]["open_s"], windows[9]["busy_s"], windows[9]["utilisation"]) == (1800, 720, 0.4)
     staff = {row["staff"]: row for row in report["by_staff"]}
     assert staff["李静（2001）"]["served"] == 1 and staff["王芳（2002）"]["handling_mean_s"] == 720.0
+    assert staff["李静（2001）"]["signed_in_s"] == 3600 and staff["李静（2001）"]["非常不满意"] == 1  # 考勤, 好差评
+    (bad,) = report["bad_ratings"]
+    assert (bad["number"], bad["staff"], bad["level"], bad["reasons"], bad["follow_up"]) == (
+        "A001", "李静（2001）", "非常不满意", "服务态度不好、办事效率低、等候时间长", "未跟进")
+    assert report["ratings_by_day"] == [{"day": "2026-11-23", "count": 1, "mean_level": 1.0, "dissatisfied": 1}]
     assert [(h["hour"], h["issued"]) for h in report["by_hour"]] == [(9, 4)]
     problem(live.get("/api/v1/stats", "admin", params={"from": "2026-11-24", "to": "2026-11-23"}), 422,
             "invalid_range")
@@ -112,7 +120,9 @@ def test_the_report_as_xlsx_and_csv_reads_back_with_chinese_headers(live, clock)
     xlsx = live.get("/api/v1/stats", "admin", params={**DAY, "format": "xlsx"})
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["总览", "按事项", "按窗口", "按人员", "按时段", "忙闲"]
+    assert book.sheetnames == ["总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "好差评", "差评明细"]
+    staff = {row[0]: row for row in book["按人员"].iter_rows(min_row=2, values_only=True)}
+    assert staff["李静（2001）"][1] == 1.0 and book["差评明细"]["H2"].value == "未跟进"
     sheet = book["按事项"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].value == "事项" and sheet["B1"].value == "取号"
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -149,3 +159,25 @@ def test_the_report_and_the_simulator_agree_on_a_generated_morning(live, clock, 
     assert total["issued"] == len(day.tickets) and total["abandoned"] == sum(t.abandoned for t in day.tickets)
     assert total["wait_mean_s"] == round(statistics.fmean(waits), 1)
     assert total["wait_p90_s"] == round(percentile(waits, 90), 1) and total["wait_max_s"] == round(max(waits), 1)
+
+
+def test_the_charts_are_a_png_with_chinese_drawn_in_the_cjk_font(live, clock, tmp_path):
+    import numpy as np
+    from matplotlib import font_manager
+    from PIL import Image
+
+    from caller.reports.charts import _cjk_font, write_png
+
+    known_morning(live, clock)
+    png = live.get("/api/v1/stats", "admin", params={**DAY, "format": "png"})
+    assert png.status_code == 200 and png.headers["content-type"] == "image/png"
+    image = np.asarray(Image.open(io.BytesIO(png.content)).convert("L"))
+    assert image.shape == (1100, 900) and image.std() > 20  # drawn, not blank
+    font = _cjk_font()
+    assert font and "WenQuanYi" in font  # the labels' font has the Chinese glyphs
+    assert font_manager.findfont(font, fallback_to_default=False).endswith(".ttc")
+    report = live.app.state.reports.report(dt.date(2026, 11, 23), dt.date(2026, 11, 23))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font" for every character it lacks
+        write_png(report, tmp_path / "charts.png")
+    assert (tmp_path / "charts.png").stat().st_size > 20_000
