@@ -30,14 +30,16 @@ def test_a_day_of_exceptions_loses_and_duplicates_nothing(live, clock, hall):
     assert kinds["no-show"] >= 2 and kinds["return"] >= 1  # the generated day has the exceptions asked for
 
     desk = signed_in(live, "5001", "赵敏", {StaffRole.DESK})
-    kiosk_state = {"paper": True}
+    kiosk_state = {"paper": True, "reported": None}
     at_desk, returned = [], []
 
     def kiosk_paper(now):
-        """The kiosk's device report as its printer changes (and its heartbeat)."""
+        """The kiosk's device report: at once when its printer changes, and every 30 s as its heartbeat (the
+        caller's sweep would rightly call a silent kiosk offline)."""
         out = HALL_OPENS + OUT_OF_PAPER[0] <= now < HALL_OPENS + OUT_OF_PAPER[1]
-        if out == kiosk_state["paper"]:
-            kiosk_state["paper"] = not out
+        due = kiosk_state["reported"] is None or now - kiosk_state["reported"] >= dt.timedelta(seconds=30)
+        if out == kiosk_state["paper"] or due:
+            kiosk_state["paper"], kiosk_state["reported"] = not out, now
             report = live.post("/api/v1/devices/report", "kiosk",
                                json={"device": "kiosk-1", "conditions": ["paper-out"] if out else []})
             assert report.status_code == 200
@@ -100,6 +102,7 @@ def test_a_day_of_exceptions_loses_and_duplicates_nothing(live, clock, hall):
     assert finished[first["number"]] == 1 and finished[second["number"]] == 1
     notices = [(e["type"], e["data"]["condition"]) for e in streamed if e["type"].startswith("notice-")]
     assert notices.count(("notice-raised", "paper-out")) == 1 and notices.count(("notice-cleared", "paper-out")) == 1
+    live.app.state.notices.sweep()  # as the caller's periodic sweep would, now: nothing went offline
     assert live.app.state.notices.open_notices() == []
     for number in set(returned):
         history = live.get(f"/api/v1/numbers/{number}", headers=desk).json()["history"]
