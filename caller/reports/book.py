@@ -13,7 +13,8 @@ from sqlalchemy import case, func, select
 from caller.engine.model import QueueError
 from caller.queue.service import QueueService
 from caller.ratings.rules import LEVEL_NAMES, REASONS
-from caller.reports.figures import EventRow, Figures, Tally, compute, spread
+from caller.hall import WindowKind
+from caller.reports.figures import EventRow, Figures, Tally, around_openings, compute, spread
 from caller.storage import tables as t
 
 MAX_DAYS = 366
@@ -35,7 +36,9 @@ class Report:
     by_staff: list[dict]
     by_hour: list[dict]
     busy_spread: list[dict]  # 忙闲: per group of windows serving the same matters
+    tidal: list[dict] = ()  # tidal and seasonal windows: openings, time open, the wait before and after opening
     ratings_by_day: list[dict] = ()  # 好差评 per day: count, mean level, dissatisfied
+    hall_name: str = ""
     bad_ratings: list[dict] = ()  # 不满意 and 非常不满意, with their reasons, for 考核 and follow-up
 
 
@@ -60,7 +63,8 @@ class ReportBook:
                      "signed_in_h": round(signed_in.get(label, 0.0) / 3600, 2),
                      **{LEVEL_NAMES[lvl]: by_level.get(label, {}).get(lvl, 0) for lvl in LEVEL_NAMES}}
                     for label in sorted(set(staff) | set(signed_in) | set(by_level))]
-        return dataclasses.replace(report, by_staff=by_staff, ratings_by_day=by_day, bad_ratings=bad)
+        return dataclasses.replace(report, by_staff=by_staff, ratings_by_day=by_day, bad_ratings=bad,
+                                   hall_name=self.hall.hall.name)
 
     def _staff_and_ratings(self, conn, first: dt.date, last: dt.date, until: dt.datetime):  # noqa: ANN001, ANN202
         """Signed-in seconds per member within the range (考勤: counters and the desk alike), ratings per member by
@@ -129,4 +133,6 @@ class ReportBook:
             by_staff=[{"staff": s, **tally.summary(threshold)} for s, tally in sorted(figures.by_staff.items())],
             by_hour=[{"hour": h, **tally.summary(threshold)} for h, tally in sorted(figures.by_hour.items())],
             busy_spread=spread(utilisation, [g for g in groups.values() if len(g) > 1]),
+            tidal=around_openings(figures, [w.number for w in self.hall.windows
+                                            if w.kind in (WindowKind.TIDAL, WindowKind.SEASONAL)]),
         )

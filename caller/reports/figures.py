@@ -74,6 +74,8 @@ class Figures:
     by_hour: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))  # the hall's local hour of issue
     open_s: dict[int, float] = field(default_factory=lambda: defaultdict(float))  # per window
     busy_s: dict[int, float] = field(default_factory=lambda: defaultdict(float))
+    openings: dict[int, list[dt.datetime]] = field(default_factory=lambda: defaultdict(list))  # when each opened
+    calls: list[tuple[dt.datetime, float]] = field(default_factory=list)  # (first call, its wait) of every ticket
 
     def utilisation(self) -> dict[int, float]:
         return {w: round(self.busy_s[w] / self.open_s[w], 4) for w in sorted(self.open_s) if self.open_s[w] > 0}
@@ -100,6 +102,7 @@ def compute(events: Iterable[EventRow], local_hour, until: dt.datetime | None = 
         last = e.at
         if e.type == "window-opened" and e.window is not None:
             opened[e.window] = e.at
+            out.openings[e.window].append(e.at)
         elif e.type == "window-closed" and e.window is not None and e.window in opened:
             out.open_s[e.window] += (e.at - opened.pop(e.window)).total_seconds()
         if e.ticket is None:
@@ -118,6 +121,7 @@ def compute(events: Iterable[EventRow], local_hour, until: dt.datetime | None = 
                 wait = (e.at - t.issued_at).total_seconds()
                 for tally in (out.total, out.by_category[t.category], out.by_hour[t.hour]):
                     tally.waits_s.append(wait)
+                out.calls.append((e.at, wait))
             t.held_since, t.started_at = e.at, None
         elif e.type == "ticket-started":
             t.started_at = e.at
@@ -166,4 +170,18 @@ def spread(utilisation: dict[int, float], groups: Iterable[Sequence[int]]) -> li
         values = {w: utilisation[w] for w in group if w in utilisation}
         if len(values) > 1:
             out.append({"windows": sorted(values), "spread": round(max(values.values()) - min(values.values()), 4)})
+    return out
+
+
+def around_openings(figures: Figures, windows: Iterable[int], span: dt.timedelta = dt.timedelta(minutes=30)) -> list[dict]:
+    """Tidal and seasonal windows: how often each opened, how long it was open, and the mean wait of the tickets
+    called in the `span` before its openings and in the `span` after (did opening it help?)."""
+    out = []
+    for window in windows:
+        starts = figures.openings.get(window, [])
+        before = [w for at, w in figures.calls if any(s - span <= at < s for s in starts)]
+        after = [w for at, w in figures.calls if any(s <= at < s + span for s in starts)]
+        out.append({"window": window, "openings": len(starts), "open_s": round(figures.open_s.get(window, 0.0)),
+                    "wait_before_s": round(statistics.fmean(before), 1) if before else None,
+                    "wait_after_s": round(statistics.fmean(after), 1) if after else None})
     return out

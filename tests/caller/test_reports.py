@@ -120,7 +120,11 @@ def test_the_report_as_xlsx_and_csv_reads_back_with_chinese_headers(live, clock)
     xlsx = live.get("/api/v1/stats", "admin", params={**DAY, "format": "xlsx"})
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "好差评", "差评明细"]
+    work = book["运行工作表"]
+    assert work["A1"].value == "示例县政务服务中心 综合受理窗口运行工作表" and work.page_setup.fitToWidth == 1
+    figures = {row[0]: row[1] for row in work.iter_rows(min_row=4, max_row=17, values_only=True)}
+    assert figures["取号总数（件）"] == 4 and figures["平均等候（分钟）"] == 13.7 and figures["不满意评价（条）"] == 1
+    assert book.sheetnames == ["运行工作表", "总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "潮汐候鸟窗口", "好差评", "差评明细"]
     staff = {row[0]: row for row in book["按人员"].iter_rows(min_row=2, values_only=True)}
     assert staff["李静（2001）"][1] == 1.0 and book["差评明细"]["H2"].value == "未跟进"
     sheet = book["按事项"]
@@ -181,3 +185,26 @@ def test_the_charts_are_a_png_with_chinese_drawn_in_the_cjk_font(live, clock, tm
         warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font" for every character it lacks
         write_png(report, tmp_path / "charts.png")
     assert (tmp_path / "charts.png").stat().st_size > 20_000
+
+
+def test_a_tidal_window_is_reported_with_its_openings_and_the_wait_before_and_after(live, clock):
+    at(clock, "09:00")
+    live.post("/api/v1/windows/7/open", "counter", window=7)
+    for _ in range(4):
+        issue(live, "shebao")
+    for called_at, finished_at in (("09:10", "09:15"), ("09:15", "09:25")):
+        at(clock, called_at)
+        live.post("/api/v1/windows/7/call-next", "counter", window=7)  # waited 600 s, then 900 s
+        at(clock, finished_at)
+        live.post("/api/v1/windows/7/finish", "counter", window=7)
+    live.post("/api/v1/windows/12/open", "counter", window=12)  # the tidal window opens at 09:25
+    at(clock, "09:30")
+    live.post("/api/v1/windows/12/call-next", "counter", window=12)  # waited 1800 s
+    at(clock, "09:31")
+    live.post("/api/v1/windows/7/call-next", "counter", window=7)  # waited 1860 s
+    at(clock, "10:00")
+    live.post("/api/v1/windows/12/finish", "counter", window=12)
+    live.post("/api/v1/windows/12/close", "counter", window=12)
+    tidal = {row["window"]: row for row in live.get("/api/v1/stats", "admin", params=DAY).json()["tidal"]}
+    assert tidal[12] == {"window": 12, "openings": 1, "open_s": 2100, "wait_before_s": 750.0, "wait_after_s": 1830.0}
+    assert tidal[13]["openings"] == 0 and tidal[13]["wait_before_s"] is None  # the seasonal window stayed shut
