@@ -251,10 +251,12 @@ def run_simulate(args: argparse.Namespace) -> int:
     import time
 
     from caller.simulation.metrics import summarise
-    from caller.simulation.runner import format_table, generated_days, replayed_days
+    from caller.simulation.runner import POLICY_NAMES, format_table, generated_days, replayed_days
     from caller.simulation.trace import TraceError, read_trace
 
     hall = load_hall(args.hall_file or CallerSettings().hall_file)
+    if args.lunch is None:  # on by default when the hall has a lunch break, as the real day does
+        args.lunch = hall.hours.lunch_start is not None
     started = time.perf_counter()
     names = args.policy or DEFAULT_POLICIES
     staffed = None  # with --absences: the same days with every window staffed, for the estimate's error
@@ -271,24 +273,23 @@ def run_simulate(args: argparse.Namespace) -> int:
         return 2
     summaries = {name: summarise(results) for name, results in days.items()}
     elapsed = time.perf_counter() - started
-    kind = ("season" if args.season else "normal") + (" (lunch breaks)" if args.lunch else "") + (
-        " (a window away once a day)" if args.absences else "")
-    what = f"trace {args.trace.name}" if args.trace else f"{args.days} generated {kind} days"
+    kind = ("医保旺季" if args.season else "平常日") + ("，窗口轮流午休" if args.lunch else "，不午休") + (
+        "，每个窗口每天离开一次" if args.absences else "")
+    what = f"记录的一天 {args.trace.name}（{kind}）" if args.trace else f"{args.days} 个生成的{kind}"
     if args.plot:
         from caller.simulation.plot import plot_waits
 
-        plot_waits(days, args.plot, f"hall {hall.hall.id!r}: {what}, seed {args.seed}")
+        plot_waits(days, args.plot, f"{hall.hall.name}：{what}，随机种子 {args.seed}")
     if args.json:
         print(json.dumps(summaries, indent=2, ensure_ascii=False))
     else:
-        print(f"{what}, seed {args.seed}, {elapsed:.1f} s")
+        print(f"{hall.hall.name}：{what}，随机种子 {args.seed}，用时 {elapsed:.1f} 秒")
         print(format_table(summaries))
         if staffed is not None:
-            print("estimate error (est MAE, min) with windows closed and opened during the day, beside the same days "
-                  "with every window staffed:")
+            print("窗口临时离开时的预估偏差（分钟），对照同样的日子所有窗口全天在岗：")
             for name, results in staffed.items():
-                print(f"  {name:<16}{summaries[name]['estimate_mae_min'] or 0:>6.2f}  (staffed all day: "
-                      f"{summarise(results)['estimate_mae_min'] or 0:.2f})")
+                print(f"  {POLICY_NAMES.get(name, name)}：{summaries[name]['estimate_mae_min'] or 0:.2f}"
+                      f"（全天在岗：{summarise(results)['estimate_mae_min'] or 0:.2f}）")
     return 0
 
 
@@ -383,7 +384,8 @@ def build_parser() -> argparse.ArgumentParser:
                                "estimate's error with windows closed and opened, printed beside the staffed day's")
     simulate.add_argument("--policy", action="append", help=f"repeatable; default {' '.join(DEFAULT_POLICIES)}")
     simulate.add_argument("--trace", type=Path, help="replay a recorded day: CSV arrival_s,category,priority,service_s,patience_s")
-    simulate.add_argument("--lunch", action="store_true", help="windows take the hall file's lunch breaks")
+    simulate.add_argument("--lunch", action=argparse.BooleanOptionalAction, default=None,
+                          help="windows take the hall file's lunch breaks (default: when the hall has one)")
     simulate.add_argument("--json", action="store_true")
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)

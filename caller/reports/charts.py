@@ -3,25 +3,10 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
+from caller.fonts import cjk_font
 from caller.reports.book import Report
-
-log = logging.getLogger(__name__)
-CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-
-
-def _cjk_font() -> str | None:
-    from matplotlib import font_manager
-
-    for path in CJK_FONTS:
-        if Path(path).exists():
-            font_manager.fontManager.addfont(path)
-            return font_manager.FontProperties(fname=path).get_name()
-    log.error("no CJK font found (%s): chart labels will not render; install fonts-wqy-microhei", ", ".join(CJK_FONTS))
-    return None
-
 
 def write_png(report: Report, path: Path) -> None:
     import matplotlib
@@ -29,7 +14,7 @@ def write_png(report: Report, path: Path) -> None:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
-    font = _cjk_font()
+    font = cjk_font()
     with plt.rc_context({"font.family": font} if font else {}):
         fig, (waits, load, ratings) = plt.subplots(3, 1, figsize=(9, 11), dpi=100)
         fig.suptitle(f"运行情况 {report.first:%Y-%m-%d} 至 {report.last:%Y-%m-%d}", fontsize=16)

@@ -27,12 +27,19 @@ def plot_waits(results: Mapping[str, Sequence[DayResult]], path: str | Path, tit
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    from caller.fonts import cjk_font
+    from caller.simulation.runner import POLICY_NAMES
+
+    font = cjk_font()
+    if font:
+        plt.rcParams["font.family"] = font
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=110)
     for name, days in results.items():
         points = waits_by_arrival_slot(days)
-        ax.plot([8.5 + h for h, _ in points], [w for _, w in points], label=name, linewidth=2 if "ours" in name else 1.2)
-    ax.set_xlabel("time of arrival (hall opens 08:30, issuing stops 16:30)")
-    ax.set_ylabel("mean wait until called (min)")
+        ax.plot([8.5 + h for h, _ in points], [w for _, w in points], label=POLICY_NAMES.get(name, name),
+                linewidth=2 if "ours" in name else 1.2)
+    ax.set_xlabel("取号时间（08:30 开门，16:30 停止取号）")
+    ax.set_ylabel("到被叫号的平均等候（分钟）")
     ax.set_title(title)
     ax.set_xticks(range(9, 17))
     ax.set_xticklabels([f"{h:02d}:00" for h in range(9, 17)])

@@ -74,20 +74,34 @@ def replayed_days(
     return run_days(hall, [trace], [seed], names, NORMAL, in_season, lunch, absences)
 
 
+POLICY_NAMES = {"dedicated": "专窗专办", "fifo": "先到先办", "strict-priority": "优先者绝对优先",
+                "pooled": "无差别受理", "ours": "本系统叫号规则", "ours+tidal": "本系统规则+潮汐窗口"}
+COLUMNS = [("叫号方式", 18), ("平均等候", 9), ("95%不超过", 10), ("最长", 7), ("超20分钟", 9), ("未办离开", 9),
+           ("忙闲差", 8), ("全程忙闲差", 11), ("潮汐开放", 9), ("预估偏差", 9), ("简单预估偏差", 13)]
+
+
+def _pad(text: str, width: int, left: bool = False) -> str:
+    """Padded to `width` columns: a Chinese character takes two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    space = " " * max(0, width - used)
+    return text + space if left else space + text
+
+
 def format_table(summaries: dict[str, dict]) -> str:
-    head = (
-        f"{'policy':<16}{'mean':>7}{'p95':>7}{'max':>7}{'P>20':>7}{'aband':>7}{'spread':>8}{'run':>6}"
-        f"{'tidal/d':>8}{'est MAE':>8}{'naive':>7}"
-    )
-    lines = [head, "-" * len(head)]
+    """The policies side by side, as a hall manager reads them (minutes unless marked)."""
+    head = "".join(_pad(name, width, left=i == 0) for i, (name, width) in enumerate(COLUMNS))
+    lines = [head, "-" * sum(width for _, width in COLUMNS)]
     for name, s in summaries.items():
-        lines.append(
-            f"{name:<16}{s['mean_min']:>7.2f}{s['p95_min']:>7.1f}{s['max_min']:>7.1f}{100 * s['p_over_20_min']:>6.1f}%"
-            f"{100 * s['abandonment']:>6.1f}%{s['comprehensive_spread_pp']:>7.1f}p{s['comprehensive_spread_run_pp']:>5.1f}p"
-            f"{s['tidal_openings_per_day']:>8.2f}"
-            f"{s['estimate_mae_min'] or 0:>8.2f}{s['naive_estimate_mae_min'] or 0:>7.2f}"
-        )
-    lines.append("minutes of wait until first call; P>20: share waiting over 20 min; aband: left before being called;")
-    lines.append("spread: utilisation max-min among comprehensive windows 1-6, mean of days; run: of the run's mean utilisations")
-    lines.append("est MAE: mean absolute error of the wait estimated at issue; naive: people ahead x mean service / windows")
+        cells = [POLICY_NAMES.get(name, name), f"{s['mean_min']:.2f}", f"{s['p95_min']:.1f}", f"{s['max_min']:.1f}",
+                 f"{100 * s['p_over_20_min']:.1f}%", f"{100 * s['abandonment']:.1f}%",
+                 f"{s['comprehensive_spread_pp']:.1f}点", f"{s['comprehensive_spread_run_pp']:.1f}点",
+                 f"{s['tidal_openings_per_day']:.2f}次", f"{s['estimate_mae_min'] or 0:.2f}",
+                 f"{s['naive_estimate_mae_min'] or 0:.2f}"]
+        lines.append("".join(_pad(cell, width, left=i == 0) for i, (cell, (_, width)) in enumerate(zip(cells, COLUMNS))))
+    lines.append("等候：取号到第一次被叫号的分钟数；超20分钟：等候超过 20 分钟的群众占比；未办离开：叫号前离开的占比；")
+    lines.append("忙闲差：综合受理窗口 1–6 号利用率最高与最低之差（百分点，逐日平均）；全程忙闲差：按全程平均利用率算；")
+    lines.append("潮汐开放：潮汐窗口每天开放次数；预估偏差：取号时告知的预计等候与实际的平均差（分钟）；")
+    lines.append("简单预估偏差：按“前面人数 × 平均办理时间 ÷ 窗口数”估算的平均差，作对照。")
     return "\n".join(lines)

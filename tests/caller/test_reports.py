@@ -170,14 +170,15 @@ def test_the_charts_are_a_png_with_chinese_drawn_in_the_cjk_font(live, clock, tm
     from matplotlib import font_manager
     from PIL import Image
 
-    from caller.reports.charts import _cjk_font, write_png
+    from caller.fonts import cjk_font
+    from caller.reports.charts import write_png
 
     known_morning(live, clock)
     png = live.get("/api/v1/stats", "admin", params={**DAY, "format": "png"})
     assert png.status_code == 200 and png.headers["content-type"] == "image/png"
     image = np.asarray(Image.open(io.BytesIO(png.content)).convert("L"))
     assert image.shape == (1100, 900) and image.std() > 20  # drawn, not blank
-    font = _cjk_font()
+    font = cjk_font()
     assert font and "WenQuanYi" in font  # the labels' font has the Chinese glyphs
     assert font_manager.findfont(font, fallback_to_default=False).endswith(".ttc")
     report = live.app.state.reports.report(dt.date(2026, 11, 23), dt.date(2026, 11, 23))

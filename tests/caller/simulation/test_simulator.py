@@ -144,7 +144,8 @@ def test_simulate_replays_a_trace_from_the_command_line(tmp_path):
         capture_output=True, text=True, cwd=ROOT,
     )
     assert run.returncode == 0, run.stderr
-    assert "trace" in run.stdout and "\nfifo" in run.stdout and "\nours" in run.stdout
+    assert "记录的一天" in run.stdout and "\n先到先办" in run.stdout and "\n本系统叫号规则" in run.stdout
+    assert "est MAE" not in run.stdout and "spread" not in run.stdout  # a manager's words, not jargon
     bad = subprocess.run(
         [sys.executable, "-m", "caller.cli", "simulate", "--policy", "lottery"], capture_output=True, text=True, cwd=ROOT
     )
@@ -235,10 +236,10 @@ def test_windows_away_once_a_day_call_nobody_meanwhile_and_the_estimates_error_i
     run = subprocess.run([sys.executable, "-m", "caller.cli", "simulate", "--days", "2", "--absences", "--policy",
                           "ours"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
-    assert "windows closed and opened" in run.stdout and "(staffed all day:" in run.stdout
+    assert "窗口临时离开时的预估偏差" in run.stdout and "（全天在岗：" in run.stdout
     trace = tmp_path / "day.csv"
     write_trace(trace, arrivals)
     # a recorded day too: before, --absences was silently ignored with --trace
     replayed = subprocess.run([sys.executable, "-m", "caller.cli", "simulate", "--trace", str(trace), "--absences",
                                "--policy", "ours"], capture_output=True, text=True, cwd=ROOT)
-    assert replayed.returncode == 0 and "(staffed all day:" in replayed.stdout, replayed.stderr
+    assert replayed.returncode == 0 and "（全天在岗：" in replayed.stdout, replayed.stderr
