@@ -48,3 +48,15 @@ async function endSession(leaving, shown, reason) {
   $(shown).hidden = true; $("sign-out").hidden = true; $("signin").hidden = false; $("who").textContent = "";
   $("signin-error").textContent = reason || "";
 }
+
+// The header and the sign-in form every staff page opens with (工号, PIN and the `extra` fields), labelled; the
+// page's own section follows them. Call it before wiring the form.
+function drawStaffFrame(title, extra = "") {
+  document.querySelector("header").innerHTML = `<span id="title">${title}</span><span id="who"></span> ` +
+    `<button id="sign-out" class="grey" hidden>${t("sign_out")}</button>`;
+  document.getElementById("signin").innerHTML = `<form id="signin-form" autocomplete="off">` +
+    `<label>${t("staff_no")} <input id="staff-no" size="10" style="font-size:20px"></label> ` +
+    `<label>${t("pin")} <input id="pin" type="password" inputmode="numeric" size="10" style="font-size:20px"></label> ` +
+    `${extra}<button id="signin-button" type="submit">${t("sign_in")}</button></form>` +
+    `<div class="error" id="signin-error"></div>`;
+}
