@@ -29,6 +29,15 @@ def get_hall(request: Request) -> Hall:
     return request.app.state.service.hall
 
 
+def phone_base(request: Request) -> str | None:
+    """Where phones reach the public pages (a slip's QR code): the hall's public_url, or in demo mode the caller
+    itself; None when neither (then no QR code)."""
+    public_url = get_hall(request).hall.public_url
+    if public_url:
+        return public_url.rstrip("/")
+    return str(request.base_url).rstrip("/") if request.app.state.settings.demo else None
+
+
 def get_tokens(request: Request) -> TokenStore:
     return request.app.state.tokens
 

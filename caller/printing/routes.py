@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from caller.api.deps import HallDep, Service, require
+from caller.api.deps import HallDep, Service, phone_base, require
 from caller.api.schemas import Problem, TicketOut, ticket_out
 from caller.auth import Principal, Role
 from caller.engine.model import QueueError, TicketStatus
 from caller.printing.slips import SlipFor, print_on, render_slip
-from caller.reception.routes import phone_base
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
@@ -35,7 +34,7 @@ def reprint(ticket_id: str, service: Service, hall: HallDep, request: Request,
         url, where, mark = hall.desk.printer, "咨询台", "（咨询台）"
     personal = service.tx.read(lambda repo, now: repo.personal(view.ticket.id))
     code = request.app.state.ratings.codes.code(view.ticket.id)
-    base = phone_base(request, hall.hall.public_url)
+    base = phone_base(request)
     data = render_slip(hall, SlipFor(view, personal.name_masked, f"{base}/t#{code}" if base else None, mark))
     print_on(url, data, where)
     return ticket_out(hall, service.mark_receipt(view.ticket.id, True))

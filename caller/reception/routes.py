@@ -12,7 +12,7 @@ import segno
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from caller.api.deps import HallDep, Service, require
+from caller.api.deps import HallDep, Service, phone_base, require
 from caller.api.schemas import Problem, Text, TicketOut, ticket_out
 from caller.auth import Principal, Role
 from caller.queue.service import Invalid, IssueRequest
@@ -46,13 +46,6 @@ class DeskOut(BaseModel):
     printer: bool = Field(description="the desk has a slip printer (`[desk] printer`): its tickets are printed there")
 
 
-def phone_base(request: Request, hall_public_url: str | None) -> str | None:
-    """Where phones reach the public pages: the hall's public_url, or in demo mode the caller itself."""
-    if hall_public_url:
-        return hall_public_url.rstrip("/")
-    return str(request.base_url).rstrip("/") if request.app.state.settings.demo else None
-
-
 def qr_svg(text: str) -> str:
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", border=2, omitsize=True)  # a viewBox: the page sizes it
@@ -84,7 +77,7 @@ def issue_at_desk(body: DeskTicketBody, service: Service, hall: HallDep, request
                                       issued_by=who.label or who.role.value), idempotency_key)
     code = request.app.state.ratings.codes.code(view.ticket.id)
     out = ticket_out(hall, view).model_copy(update={"phone_code": code})
-    base = phone_base(request, hall.hall.public_url)
+    base = phone_base(request)
     url = f"{base}/t#{code}" if base else None
     return DeskTicketOut(ticket=out, phone_url=url, qr_svg=qr_svg(url) if url else None)
 
