@@ -27,7 +27,7 @@ from caller.api import (
     tickets,
     windows,
 )
-from caller.api.guards import BodyLimit, LookupGuard, NotReady, PlainUrls
+from caller.api.guards import BodyLimit, DocsStayLocal, LookupGuard, NotReady, PlainUrls
 from caller.api.guards import problem as _problem
 from caller.api.health import Readiness
 from caller.appointments import AppointmentBook
@@ -256,4 +256,5 @@ def create_app(
     app.add_middleware(LookupGuard, limit=settings.lookup_misses_per_10min, trusted_proxies=settings.trusted_proxies)
     app.add_middleware(NotReady, is_ready=lambda: stage["migrated"])
     app.add_middleware(PlainUrls)
+    app.add_middleware(DocsStayLocal)
     return app

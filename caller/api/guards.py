@@ -1,5 +1,5 @@
 """What is refused before a route sees it: oversized bodies (413), URLs holding control characters (400), and an
-address that keeps guessing at the public lookups (429)."""
+address that keeps guessing at the public lookups (429); and what the API docs pages may fetch (only this caller)."""
 
 from __future__ import annotations
 
@@ -173,3 +173,29 @@ class LookupGuard:
         self.misses[address] = seen  # most recent last: the oldest addresses are forgotten first
         while len(self.misses) > self.max_addresses:
             self.misses.popitem(last=False)
+
+
+class DocsStayLocal:
+    """/docs and /redoc ask nothing of the internet: Redoc's menu footer loads its logo from a CDN whatever its
+    options say, so these pages carry a Content-Security-Policy that lets the browser fetch only from this caller
+    (a hall's LAN has no internet, and a page should not reveal who reads the API docs to a third party)."""
+
+    PATHS = ("/docs", "/redoc")
+    POLICY = (b"default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+              b"img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'")
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") not in self.PATHS:
+            await self.app(scope, receive, send)
+            return
+
+        async def with_policy(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"content-security-policy", self.POLICY)]}
+            await send(message)
+
+        await self.app(scope, receive, with_policy)
