@@ -17,6 +17,7 @@ from caller.queue.service import Invalid, IssueRequest, QueueService
 from caller.queue.signing import HallSigner
 from caller.queue.standing import TicketView
 from caller.storage import tables as t
+from caller.queue.hall_swap import FollowsHall
 
 
 class AppointmentStatus(StrEnum):
@@ -89,14 +90,13 @@ def _appointment(row) -> Appointment:  # noqa: ANN001 - a result row
     )
 
 
-class AppointmentBook:
+class AppointmentBook(FollowsHall):
     """Bookings of one hall, kept in the caller's database beside its tickets."""
 
     SECRET_NAME = "appointment-signing"
 
     def __init__(self, service: QueueService):
         self.service = service
-        self.hall = service.hall
         self.tx = service.tx
         self._signer = HallSigner(service.tx, service.hall.hall.id, self.SECRET_NAME, salt="onewindow-appointment")
 

@@ -23,6 +23,7 @@ from caller.notices.rules import (
 from caller.queue.service import QueueService
 from caller.storage import tables as t
 from caller.storage.repository import Repository
+from caller.queue.hall_swap import FollowsHall
 
 RECOVERED = "device"  # cleared_by when the device itself reported it recovered
 
@@ -54,10 +55,9 @@ def _notice(row) -> Notice:  # noqa: ANN001 - a result row
                   row.acknowledged_at, row.acknowledged_by, row.escalated_at, row.cleared_at, row.cleared_by)
 
 
-class NoticeBook:
+class NoticeBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
-        self.hall = service.hall
         self.tx = service.tx
         self.hall_id = service.hall.hall.id
 

@@ -13,6 +13,7 @@ from caller.engine.model import NotFound, QueueError, Ticket, TicketStatus
 from caller.queue.service import QueueService, WindowView
 from caller.queue.transactions import Conflict
 from caller.storage.repository import Repository, StoredEvent
+from caller.queue.hall_swap import FollowsHall
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,9 @@ class TicketHistory:
     events: list[StoredEvent]  # its events today, oldest first
 
 
-class Desk:
+class Desk(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
-        self.hall = service.hall
 
     def find(self, number: str) -> TicketHistory:
         """找号: today's ticket with this number (A012, a012) and what happened to it."""

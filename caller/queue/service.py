@@ -105,7 +105,8 @@ class QueueService:
         self.hall = hall
         self.db = db
         self.rules = rules_from_hall(hall)
-        self.policy = policy or OldestWithHeadStart(self.rules, lambda now: hall.narrowest_reach(hall.service_day(now)))
+        self._own_policy = policy is None
+        self.policy = policy or self._default_policy()
         self.enforce_hours = enforce_hours
         self.standing = Standing(hall)
         self.tx: Transactions = Transactions(
@@ -120,6 +121,21 @@ class QueueService:
         self.housekeeping = Housekeeping(hall, self.tx, self.standing)
         self.id_keys = HallSigner(self.tx, hall.hall.id, "id-key", salt="onewindow-id")
         self.tx.day_started = lambda day: self.housekeeping.close_past_days()
+
+    def _default_policy(self) -> CallingPolicy:
+        return OldestWithHeadStart(self.rules, lambda now: self.hall.narrowest_reach(self.hall.service_day(now)))
+
+    def use_hall(self, hall: Hall) -> None:
+        """Run a new version of the hall (the same id and time zone) from now on. It waits for a moment when no
+        transaction of this process runs; a policy given at construction (a simulation's) is kept."""
+        with self.tx.gate.alone():
+            self.hall = hall
+            self.rules = rules_from_hall(hall)
+            if self._own_policy:
+                self.policy = self._default_policy()
+            self.standing.hall = hall
+            self.housekeeping.hall = hall
+        self.tx.write(lambda repo, now: repo.ensure_windows([w.number for w in hall.windows]))
 
     def window_spec(self, number: int) -> WindowSpec:
         spec = self.hall.window(number)

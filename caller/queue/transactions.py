@@ -13,6 +13,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from caller.engine.model import Event, QueueError, Ticket
+from caller.queue.hall_swap import Gate
 from caller.storage.database import Database
 from caller.storage.faults import Outage, StorageUnavailable, describe, is_storage_fault
 from caller.storage.repository import Repository
@@ -66,6 +67,7 @@ class Transactions:
         self.outage = outage or Outage()
         self._day: dt.date | None = None
         self._settling = threading.local()
+        self.gate = Gate()  # a new version of the hall is swapped in only between transactions
 
     def now(self) -> dt.datetime:
         """The clock's reading; on the first reading of a new service day, `day_started` runs first (and is tried
@@ -93,9 +95,10 @@ class Transactions:
         renewed = False
         for attempt in range(attempts):
             try:
-                now = self.now()
-                with self.db.write() as conn:
-                    result = work(self.repository(conn), now)
+                with self.gate.sharing():
+                    now = self.now()
+                    with self.db.write() as conn:
+                        result = work(self.repository(conn), now)
                 self.outage.succeeded()
                 self.on_commit()
                 return result
@@ -118,9 +121,10 @@ class Transactions:
 
     def read(self, work: Work[T]) -> T:
         try:
-            now = self.now()
-            with self.db.read() as conn:
-                result = work(self.repository(conn), now)
+            with self.gate.sharing():
+                now = self.now()
+                with self.db.read() as conn:
+                    result = work(self.repository(conn), now)
         except (DBAPIError, OSError) as exc:
             if is_storage_fault(exc):
                 raise self._unavailable("read", exc) from exc

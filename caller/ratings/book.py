@@ -14,6 +14,7 @@ from caller.queue.service import QueueService
 from caller.ratings.codes import PhoneCodes
 from caller.ratings.rules import LEVEL_NAMES, Invalid, Level, checked
 from caller.storage import tables as t
+from caller.queue.hall_swap import FollowsHall
 
 
 @dataclass(frozen=True)
@@ -50,10 +51,9 @@ class Aggregate:
     satisfied_share: float  # 基本满意 or better
 
 
-class RatingBook:
+class RatingBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
-        self.hall = service.hall
         self.tx = service.tx
         self.codes = PhoneCodes(service.tx, service.hall.hall.id)
 

@@ -16,6 +16,7 @@ from caller.ratings.rules import LEVEL_NAMES, REASONS
 from caller.hall import WindowKind
 from caller.reports.figures import EventRow, Figures, Tally, around_openings, compute, spread
 from caller.storage import tables as t
+from caller.queue.hall_swap import FollowsHall
 
 MAX_DAYS = 366
 PAGE = 5000
@@ -42,10 +43,9 @@ class Report:
     bad_ratings: list[dict] = ()  # 不满意 and 非常不满意, with their reasons, for 考核 and follow-up
 
 
-class ReportBook:
+class ReportBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
-        self.hall = service.hall
 
     def report(self, first: dt.date, last: dt.date) -> Report:
         if last < first:

@@ -15,6 +15,7 @@ from caller.notices.rules import CONDITION_NAMES, NoticeKind
 from caller.queue.service import QueueService
 from caller.reports.book import ReportBook
 from caller.storage import tables as t
+from caller.queue.hall_swap import FollowsHall
 
 LONG_SERVICE_FACTOR = 2  # a service running this many times its category's expected minutes is an alert
 
@@ -26,10 +27,9 @@ class Alert:
     age_s: int | None = None
 
 
-class Monitor:
+class Monitor(FollowsHall):
     def __init__(self, service: QueueService, reports: ReportBook, notices: NoticeBook):
         self.service = service
-        self.hall = service.hall
         self.reports = reports
         self.notices = notices
 
