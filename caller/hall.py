@@ -22,7 +22,7 @@ from pydantic import (
 
 from caller.engine.addresses import is_loopback_host
 from caller.engine.tidal import TidalRule
-from caller.hall_problems import ALL_CATEGORIES, ConfigProblem, semantic_problems
+from caller.hall_problems import ALL_CATEGORIES, ConfigProblem, semantic_problems, zh_of_error
 
 _MONTH_DAY = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _CATEGORY_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -363,7 +363,7 @@ def parse_hall(raw: dict[str, Any], source: str = "<hall>") -> Hall:
         hall = Hall.model_validate(raw)
     except ValidationError as exc:
         for err in exc.errors():
-            problems.append(ConfigProblem(_key(err["loc"], raw) or "<file>", err["msg"]))
+            problems.append(ConfigProblem(_key(err["loc"], raw) or "<file>", err["msg"], zh_of_error(err)))
     problems.extend(semantic_problems(raw))
     if problems or hall is None:
         # keep the order stable and drop exact repeats

@@ -163,6 +163,10 @@ class LiveCaller:
         headers = {**(self.headers(role, window) if role else {}), **kwargs.pop("headers", {})}
         return requests.get(self.base + path, headers=headers, timeout=10, **kwargs)
 
+    def put(self, path: str, role: str | None = None, window: int | None = None, **kwargs) -> requests.Response:
+        headers = {**(self.headers(role, window) if role else {}), **kwargs.pop("headers", {})}
+        return requests.put(self.base + path, headers=headers, timeout=10, **kwargs)
+
 
 def serve(app, port: int, access_log: bool = False) -> tuple[uvicorn.Server, threading.Thread]:  # noqa: ANN001
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=access_log))

@@ -32,9 +32,13 @@ from caller.api.guards import problem as _problem
 from caller.api.health import Readiness
 from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
-from caller.engine.model import QueueError
+from caller.engine.model import EventType, QueueError
 from caller.hall import Hall, load_hall
+from caller.office import rules as office_rules
 from caller.notices import routes as notice_routes
+from caller.office import routes as office_routes
+from caller.office.book import OfficeBook
+from caller.office.book import Refused as OfficeRefused
 from caller.notices.book import NoticeBook
 from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
@@ -126,8 +130,10 @@ def create_app(
     service_kwargs = {"clock": clock} if clock else {}
     service = QueueService(hall, db, enforce_hours=settings.enforce_hours, outage=outage, **service_kwargs)
     notices = NoticeBook(service)
+    office = OfficeBook(service)
     hub = EventHub(service.events_after, service.last_event_id, poll_s=settings.event_poll_s, outage=outage)
     service.tx.on_commit = hub.poke  # local commits wake the hub at once
+    hub.listeners.append(lambda item: item.type == EventType.HALL_CHANGED and hub.run_soon(office.sync))
     stage = {"migrated": False, "set_up": False}
 
     def prepare() -> None:
@@ -137,6 +143,7 @@ def create_app(
             stage["migrated"] = True
         if not stage["set_up"]:
             service.setup()
+            office.adopt(office_rules.to_toml(hall))  # the file, unless it is unchanged and the back office edited
             service.housekeeping.close_past_days()
             warn_stranded(service)  # waiting tickets of a matter the hall file no longer has: said, not hidden
             stage["set_up"] = True
@@ -174,6 +181,7 @@ def create_app(
                 housekeeping.check_tidal,
                 housekeeping.close_past_days,
                 housekeeping.close_out_of_season,
+                office.sync,  # a version another process saved, should its event have been missed
                 service.dispatch,
                 notices.sweep,
             ):
@@ -214,6 +222,7 @@ def create_app(
     app.state.staff = StaffBook(engine, hall.hall.id, app.state.tokens, service.tx.clock)
     app.state.desk = Desk(service)
     app.state.notices = notices
+    app.state.office = office
     app.state.reports = ReportBook(service)
     app.state.monitor = Monitor(service, app.state.reports, notices)
     app.state.hub = hub
@@ -221,14 +230,18 @@ def create_app(
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
-                   staff_routes, notice_routes, reception_routes, printing_routes, report_routes):
+                   staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 
     @app.exception_handler(QueueError)
     async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _problem(exc.status, exc.code, exc.message, headers)
+        response = _problem(exc.status, exc.code, exc.message, headers)
+        if isinstance(exc, OfficeRefused):  # the back office shows each problem at its field
+            response = JSONResponse({"error": exc.code, "message": exc.message, "problems": [
+                {"field": p.key, "message": p.zh or p.message} for p in exc.problems]}, status_code=exc.status)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

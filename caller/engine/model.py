@@ -62,6 +62,7 @@ class EventType(StrEnum):
     NOTICE_ACKNOWLEDGED = "notice-acknowledged"  # a named member took it
     NOTICE_ESCALATED = "notice-escalated"  # nobody took a help request in time: the manager is told
     NOTICE_CLEARED = "notice-cleared"  # done by staff, or the device recovered
+    HALL_CHANGED = "hall-changed"  # a new version of the hall runs (the back office): reload what you show of it
 
 
 class QueueError(Exception):

@@ -55,6 +55,8 @@ class EventHub:
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task | None = None
+        self.listeners: list[Callable[[Outgoing], object]] = []  # this process's own followers (hall-changed)
+        self._chores: set[asyncio.Task] = set()
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -125,7 +127,21 @@ class EventHub:
             if len(events) >= 1000:
                 self._wake.set()  # more to read
 
+    def run_soon(self, work: Callable[[], object]) -> None:
+        """Run blocking `work` in a thread from the hub's loop (a listener's reaction), logging a failure."""
+        async def chore() -> None:
+            try:
+                await asyncio.to_thread(work)
+            except Exception:  # noqa: BLE001 - the periodic check tries again
+                log.exception("event follower %s failed", getattr(work, "__name__", work))
+
+        task = asyncio.create_task(chore())
+        self._chores.add(task)
+        task.add_done_callback(self._chores.discard)
+
     def _deliver(self, item: Outgoing) -> None:
+        for listener in self.listeners:
+            listener(item)
         for sub in list(self._subscribers):
             if sub.queue.qsize() >= self.max_backlog:
                 # A client this far behind is cut off; it reconnects with Last-Event-ID and loses nothing.

@@ -222,6 +222,20 @@ devices = Table(
 )
 
 
+hall_versions = Table(
+    "hall_versions",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("version", Integer, primary_key=True),  # 1, 2, …: the newest is the hall every caller process runs
+    Column("toml", Text, nullable=False),  # the whole hall file of this version
+    Column("action", String(16), nullable=False),  # file (read at startup) | edit | import | restore
+    Column("author", String(64), nullable=False),  # 姓名（工号）, or 配置文件 for the file read at startup
+    Column("at", UtcDateTime, nullable=False),
+    Column("note", String(200)),  # what changed, and what happened to waiting tickets
+    Column("file_sha", String(64)),  # action file: the file's digest, so an unchanged file does not undo edits
+)
+
+
 appointments = Table(
     "appointments",
     metadata,
