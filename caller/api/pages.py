@@ -29,6 +29,13 @@ def monitor_page() -> FileResponse:
     return FileResponse(WEB / "monitor.html")
 
 
+@router.get("/office")
+def office_page() -> FileResponse:
+    """后台管理: the hall's matters, guides, windows, hours, holidays and rules, edited and checked, with the history
+    and undo, and the hall file out and in (an administrator)."""
+    return FileResponse(WEB / "office.html")
+
+
 @router.get("/accounts")
 def accounts_page() -> FileResponse:
     """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""
