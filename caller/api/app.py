@@ -182,6 +182,7 @@ def create_app(
                 housekeeping.close_past_days,
                 housekeeping.close_out_of_season,
                 office.sync,  # a version another process saved, should its event have been missed
+                app.state.reports.roll_up_recent,  # yesterday's figures kept: a month's report reads 22 rows
                 service.dispatch,
                 notices.sweep,
             ):

@@ -9,11 +9,13 @@ import json
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
 
 from caller.engine.model import QueueError
 from caller.queue.service import QueueService
 from caller.ratings.rules import LEVEL_NAMES, REASONS
 from caller.hall import WindowKind
+from caller.reports import rollup
 from caller.reports.figures import EventRow, Figures, Tally, around_openings, compute, spread
 from caller.storage import tables as t
 from caller.queue.hall_swap import FollowsHall
@@ -52,8 +54,9 @@ class ReportBook(FollowsHall):
             raise BadRange("invalid_range", "结束日期不能早于开始日期 / `to` is before `from`")
         if (last - first).days >= MAX_DAYS:
             raise BadRange("invalid_range", f"一次最多统计 {MAX_DAYS} 天 / at most {MAX_DAYS} days at once")
-        until = min(self.service.tx.clock(), self.hall.day_start(last + dt.timedelta(days=1)))
-        figures = compute(self._events(first, last), lambda at: self.hall.local(at).hour, until=until)
+        now = self.service.tx.clock()
+        until = min(now, self.hall.day_start(last + dt.timedelta(days=1)))
+        figures = self.figures(first, last, now)
         report = self._named(first, last, figures)
         signed_in, by_level, by_day, bad = self.service.tx.read(
             lambda repo, now: self._staff_and_ratings(repo.conn, first, last, until))
@@ -65,6 +68,53 @@ class ReportBook(FollowsHall):
                     for label in sorted(set(staff) | set(signed_in) | set(by_level))]
         return dataclasses.replace(report, by_staff=by_staff, ratings_by_day=by_day, bad_ratings=bad,
                                    hall_name=self.hall.hall.name)
+
+    def figures(self, first: dt.date, last: dt.date, now: dt.datetime) -> Figures:
+        """The finished days' figures as rolled up (each computed and kept the first time it is asked for), and
+        today's (or later's) from the events."""
+        today = self.hall.service_day(now)
+        figures = Figures()
+        finished_until = min(last, today - dt.timedelta(days=1))
+        if first <= finished_until:
+            kept = self.service.tx.read(lambda repo, _: rollup.stored(repo.conn, self.hall.hall.id, first,
+                                                                      finished_until))
+            day = first
+            while day <= finished_until:
+                figures.add(kept.get(day) or self.roll_up(day))
+                day += dt.timedelta(days=1)
+        if last >= today:
+            start = max(first, today)
+            until = min(now, self.hall.day_start(last + dt.timedelta(days=1)))
+            figures.add(compute(self._events(start, last), self._hour, until=until, closes=self._closes(last)))
+        return figures
+
+    def _closes(self, day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, self.hall.hours.close, self.hall.zone)
+
+    def _hour(self, at: dt.datetime) -> int:
+        return self.hall.local(at).hour
+
+    def roll_up(self, day: dt.date) -> Figures:
+        """Compute a finished day's figures from its events and keep them."""
+        figures = compute(self._events(day, day), self._hour, until=self.hall.day_start(day + dt.timedelta(days=1)),
+                          closes=self._closes(day))
+        try:
+            self.service.tx.write(lambda repo, now: rollup.store(repo.conn, self.hall.hall.id, day, figures, now))
+        except IntegrityError:
+            pass  # another process kept the same day meanwhile
+        return figures
+
+    def roll_up_recent(self, days: int = 7) -> int:
+        """The periodic check: keep the figures of the last `days` finished days that have none yet; returns how
+        many it kept."""
+        today = self.hall.service_day(self.service.tx.clock())
+        first = today - dt.timedelta(days=days)
+        kept = self.service.tx.read(lambda repo, _: set(rollup.stored_days(repo.conn, self.hall.hall.id, first,
+                                                                           today - dt.timedelta(days=1))))
+        missing = [first + dt.timedelta(days=i) for i in range(days) if first + dt.timedelta(days=i) not in kept]
+        for day in missing:
+            self.roll_up(day)
+        return len(missing)
 
     def _staff_and_ratings(self, conn, first: dt.date, last: dt.date, until: dt.datetime):  # noqa: ANN001, ANN202
         """Signed-in seconds per member within the range (考勤: counters and the desk alike), ratings per member by

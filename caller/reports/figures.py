@@ -51,6 +51,15 @@ class Tally:
     waits_s: list[float] = field(default_factory=list)
     handling_s: list[float] = field(default_factory=list)
 
+    def add(self, other: Tally) -> None:
+        self.issued += other.issued
+        self.served += other.served
+        self.no_show += other.no_show
+        self.transferred += other.transferred
+        self.abandoned += other.abandoned
+        self.waits_s.extend(other.waits_s)
+        self.handling_s.extend(other.handling_s)
+
     def summary(self, threshold_s: float) -> dict:
         waits, handling = self.waits_s, self.handling_s
         mean = lambda xs: round(statistics.fmean(xs), 1) if xs else None  # noqa: E731
@@ -77,6 +86,23 @@ class Figures:
     openings: dict[int, list[dt.datetime]] = field(default_factory=lambda: defaultdict(list))  # when each opened
     calls: list[tuple[dt.datetime, float]] = field(default_factory=list)  # (first call, its wait) of every ticket
 
+    def add(self, other: Figures) -> Figures:
+        """Fold in the figures of other days (the days' rollups make a month): counts add, waits and handling
+        times join, so percentiles stay exact."""
+        self.total.add(other.total)
+        for name in ("by_category", "by_window", "by_staff", "by_hour"):
+            mine = getattr(self, name)
+            for key, tally in getattr(other, name).items():
+                mine[key].add(tally)
+        for window, seconds in other.open_s.items():
+            self.open_s[window] += seconds
+        for window, seconds in other.busy_s.items():
+            self.busy_s[window] += seconds
+        for window, starts in other.openings.items():
+            self.openings[window].extend(starts)
+        self.calls.extend(other.calls)
+        return self
+
     def utilisation(self) -> dict[int, float]:
         return {w: round(self.busy_s[w] / self.open_s[w], 4) for w in sorted(self.open_s) if self.open_s[w] > 0}
 
@@ -91,9 +117,11 @@ class _Ticket:
     started_at: dt.datetime | None = None
 
 
-def compute(events: Iterable[EventRow], local_hour, until: dt.datetime | None = None) -> Figures:  # noqa: ANN001
-    """The figures of the events given, in id order. `local_hour(at)` gives the hall's hour of a moment; `until`
-    ends windows still open (default: the last event)."""
+def compute(events: Iterable[EventRow], local_hour, until: dt.datetime | None = None,  # noqa: ANN001
+            closes: dt.datetime | None = None) -> Figures:
+    """The figures of the events given, in id order. `local_hour(at)` gives the hall's hour of a moment. A window
+    still open at the end is counted open until `closes` (the hall's closing time), or its last event if later
+    (延时服务), but never past `until` (now, or the end of the day; default: the last event)."""
     out = Figures()
     tickets: dict[int, _Ticket] = {}
     opened: dict[int, dt.datetime] = {}
@@ -152,6 +180,8 @@ def compute(events: Iterable[EventRow], local_hour, until: dt.datetime | None = 
             for tally in (out.total, out.by_category[t.category]):
                 tally.abandoned += 1
     end = until or last
+    if end is not None and closes is not None:
+        end = min(end, max(closes, last or closes))  # nobody is counted open all night
     for window, since in opened.items():
         if end is not None and end > since:
             out.open_s[window] += (end - since).total_seconds()

@@ -235,6 +235,15 @@ hall_versions = Table(
     Column("file_sha", String(64)),  # action file: the file's digest, so an unchanged file does not undo edits
 )
 
+report_days = Table(
+    "report_days",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),  # a finished service day
+    Column("format", Integer, nullable=False),  # caller/reports/rollup.py FORMAT: older ones are recomputed
+    Column("figures", Text, nullable=False),  # the day's figures as JSON, every wait and handling time kept
+    Column("computed_at", UtcDateTime, nullable=False),
+)
 
 appointments = Table(
     "appointments",

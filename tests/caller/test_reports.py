@@ -209,3 +209,30 @@ def test_a_tidal_window_is_reported_with_its_openings_and_the_wait_before_and_af
     tidal = {row["window"]: row for row in live.get("/api/v1/stats", "admin", params=DAY).json()["tidal"]}
     assert tidal[12] == {"window": 12, "openings": 1, "open_s": 2100, "wait_before_s": 750.0, "wait_after_s": 1830.0}
     assert tidal[13]["openings"] == 0 and tidal[13]["wait_before_s"] is None  # the seasonal window stayed shut
+
+
+def test_a_finished_day_is_kept_rolled_up_and_reads_back_the_same(live, clock, hall):
+    """A day's figures are kept once it has ended (report_days): the next day's report of it, and a range over it
+    and today, give what the events gave while the day ran — to the second, percentiles included."""
+    from caller.storage import tables as t
+
+    rules = rules_from_hall(hall)
+    arrivals = [a for a in generate_day(7) if a.arrival_s < 90 * 60]
+    policy = policies(hall, rules, hall.service_day(HALL_OPENS))["ours"]
+    day = simulate_day(arrivals, draw_fates(7, arrivals), policy, rules,
+                       {c.id: c.service_minutes * 60 for c in hall.categories})
+    replay(live, clock, day.actions)
+    at(clock, "17:30")
+    live_answer = live.get("/api/v1/stats", "admin", params=DAY).json()
+    clock.set(MONDAY_9AM + dt.timedelta(days=1))  # Tuesday: Monday has ended
+    issue(live, "shebao")
+    assert live.app.state.reports.roll_up_recent() == 7  # the periodic check keeps the week's finished days
+    with live.app.state.service.db.engine.connect() as conn:
+        kept = conn.execute(t.report_days.select()).all()
+    assert dt.date(2026, 11, 23) in {row.day for row in kept}
+    assert live.get("/api/v1/stats", "admin", params=DAY).json() == live_answer
+    both = live.get("/api/v1/stats", "admin", params={"from": "2026-11-23", "to": "2026-11-24"}).json()
+    assert both["total"]["issued"] == live_answer["total"]["issued"] + 1
+    assert both["total"]["wait_p90_s"] == live_answer["total"]["wait_p90_s"]  # today's one ticket not called yet
+    assert both["by_window"] == live_answer["by_window"]
+    assert live.app.state.reports.roll_up_recent() == 0  # nothing left to keep
