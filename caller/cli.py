@@ -390,12 +390,14 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
     from caller import tls
+    from caller.office import cli as office_cli
     from caller.reports import cli as report_cli
     from caller.staff import cli as staff_cli
 
     tls.add_commands(sub)
     staff_cli.add_commands(sub)
     report_cli.add_commands(sub)
+    office_cli.add_commands(sub)
     return parser
 
 

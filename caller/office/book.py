@@ -88,7 +88,10 @@ class OfficeBook:
         except IntegrityError:  # another process starting at the same moment stored its file first: look again
             number, text = self.service.tx.write(work)
         if text is not None:
-            self._run(rules.from_toml(text), number)
+            try:
+                self._run(rules.from_toml(text, f"version {number}"), number)
+            except HallConfigError as exc:  # kept by an older release, say: the file runs, and the log says why
+                log.error("hall version %d cannot run here, so the hall file does: %s", number, exc)
         self.version = number
 
     # -- reading ---------------------------------------------------------------------------------------------------

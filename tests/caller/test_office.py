@@ -164,3 +164,20 @@ def test_every_process_runs_the_new_version_and_a_restart_keeps_it(hall, db_url,
         history = after_file_edit.get("/api/v1/office/history", "admin").json()
         assert [(v["version"], v["action"]) for v in history][:2] == [(3, "file"), (2, "edit")]
         assert after_file_edit.app.state.service.hall.category("minzheng").name != "民政婚姻"
+
+
+def test_the_command_line_lists_the_versions_and_writes_the_running_hall_file(hall, sqlite_url, clock, tmp_path):
+    from tests.caller.test_stranded import onewindow
+
+    with serving(hall, sqlite_url, clock) as live:
+        edited = current(live)["hall"]
+        category(edited, "tuiyi")["name"] = "退役军人事务"
+        assert save(live, edited, 1).status_code == 200
+    listed = onewindow("office", "history", "--database-url", sqlite_url)
+    assert listed.returncode == 0 and "   2  " in listed.stdout and "管理员令牌" in listed.stdout, listed.stderr
+    out = tmp_path / "hall.toml"
+    written = onewindow("office", "export", "--out", str(out), "--database-url", sqlite_url)
+    assert written.returncode == 0 and "version 2" in written.stdout, written.stderr
+    assert next(c for c in tomllib.loads(out.read_text())["categories"] if c["id"] == "tuiyi")["name"] == "退役军人事务"
+    old = onewindow("office", "export", "--version", "9", "--out", str(out), "--database-url", sqlite_url)
+    assert old.returncode == 2 and "没有第 9 版配置" in old.stderr
