@@ -115,6 +115,10 @@ class EventFollower:
                         else:
                             self.last_id = max(self.last_id or 0, event["id"])
                             self.on_event(event)
+                            if event.get("type") == "hall-changed":  # a window renamed, added or removed: a
+                                self._stop.wait(0.5)  # snapshot once the caller process runs the new version
+                                self._snapshot()
+                                last_resync = time.monotonic()
                     data, kind = [], "message"
                 elif line.startswith("data:"):
                     data.append(line[5:].strip())

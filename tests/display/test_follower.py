@@ -91,3 +91,15 @@ def test_a_restarted_caller_is_shown_as_lost_then_the_missed_call_is_caught_up(h
     announcer.close()
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def test_the_board_redraws_its_windows_when_the_back_office_changes_the_hall(live, tmp_path):
+    live.headers("display")
+    board, announcer, follower = follow(live.base, live.tokens["display"], tmp_path)
+    assert until(lambda: follower.connected and 3 in board.windows)
+    hall = live.get("/api/v1/office/hall", "admin").json()["hall"]
+    next(w for w in hall["windows"] if w["number"] == 3)["name"] = "综合受理 3 号窗（延时服务）"
+    saved = live.put("/api/v1/office/hall", "admin", json={"hall": hall, "base_version": 1})
+    assert saved.status_code == 200, saved.text
+    assert until(lambda: board.windows[3].name == "综合受理 3 号窗（延时服务）", seconds=8)  # not the minute's resync
+    follower.stop()
