@@ -132,6 +132,7 @@ events = Table(
     Column("status", String(16)),
     Column("data", Text, nullable=False, default="{}"),
     Index("ix_events_stream", "hall", "service_day", "id"),
+    Index("ix_events_hall", "hall", "id"),  # a hall's newest event, in a database of many halls
 )
 
 idempotency_keys = Table(

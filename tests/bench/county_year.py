@@ -75,8 +75,9 @@ def load_postgres(engine, batches) -> None:  # noqa: ANN001
     ticket_cols = [c.name for c in t.tickets.c]
     event_cols = [c.name for c in t.events.c if c.name != "id"]
     quoted = lambda cols: ", ".join(f'"{c}"' for c in cols)  # noqa: E731 - "window" is a keyword
-    with engine.begin() as conn:
-        conn.execute(text("DROP INDEX IF EXISTS ix_events_stream"))
+    with engine.begin() as conn:  # the events' indexes are built once, after the load
+        for index in t.events.indexes:
+            conn.execute(text(f"DROP INDEX IF EXISTS {index.name}"))
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -92,7 +93,8 @@ def load_postgres(engine, batches) -> None:  # noqa: ANN001
     finally:
         raw.close()
     with engine.begin() as conn:
-        conn.execute(text("CREATE INDEX ix_events_stream ON events (hall, service_day, id)"))
+        for index in t.events.indexes:
+            index.create(conn)
         conn.execute(text("SELECT setval(pg_get_serial_sequence('tickets', 'pk'), (SELECT max(pk) FROM tickets))"))
         conn.execute(text("ANALYZE"))
 
