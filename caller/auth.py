@@ -21,6 +21,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     DESK = "desk"  # a staff member signed in at the 咨询台 / 导服 desk: issues, finds numbers, takes notices
     EVALUATOR = "evaluator"  # the rating tablet of one window: it rates that window's last service, nothing else
+    DEPARTMENT = "department"  # a department's approval system (or its page): reports progress of its cases
 
 
 WINDOW_ROLES = frozenset({Role.COUNTER, Role.EVALUATOR})  # tokens bound to one window

@@ -112,6 +112,10 @@ def run_token(args: argparse.Namespace) -> int:
         if (role in WINDOW_ROLES) != (args.window is not None):
             print("error: --window is required for a counter or evaluator token and only for them", file=sys.stderr)
             return 2
+        if role is Role.DEPARTMENT and not (args.label or "").strip():
+            print("error: a department token needs --label, the department's name as cases are handed to it",
+                  file=sys.stderr)
+            return 2
         if args.window is not None and _hall.window(args.window) is None:
             print(f"error: the hall has no window {args.window}", file=sys.stderr)
             return 2
@@ -318,7 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="create, list or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", help="print a new token")
-    create.add_argument("--role", required=True, choices=["kiosk", "counter", "display", "admin", "evaluator"])
+    create.add_argument("--role", required=True,
+                        choices=["kiosk", "counter", "display", "admin", "evaluator", "department"])
     create.add_argument("--window", type=int, help="the window a counter token acts on")
     create.add_argument("--label", help="who or what holds it")
     listing = token_sub.add_parser("list", help="list tokens (never their values)")

@@ -154,6 +154,12 @@ class ReportRules(_Strict):
     wait_threshold_minutes: float = Field(default=20, gt=0, le=240)
 
 
+class CaseRules(_Strict):
+    """办件 after the ticket: a case this many working days from its promised day is near its limit (超时提醒)."""
+
+    warn_working_days: int = Field(default=1, ge=0, le=30)
+
+
 class TidalConfig(_Strict):
     """When the caller advises opening and closing tidal windows, and whether it does so itself."""
 
@@ -233,6 +239,7 @@ class Hall(_Strict):
     appointments: AppointmentRules = Field(default_factory=AppointmentRules)
     desk: DeskRules = Field(default_factory=DeskRules)
     reports: ReportRules = Field(default_factory=ReportRules)
+    cases: CaseRules = Field(default_factory=CaseRules)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]

@@ -17,7 +17,7 @@ def test_the_readme_starts_with_the_two_commands():
 def test_every_endpoint_is_in_the_readme(tmp_path):
     app = create_app(CallerSettings(database_url=f"sqlite:///{tmp_path / 'docs.sqlite'}"))
     documented = set()
-    for cell in re.findall(r"^\| `(GET|POST|DELETE) ([^`]+)`((?: · [^|]*)?)\s*\|", README, flags=re.M):
+    for cell in re.findall(r"^\| `(GET|POST|PUT|DELETE) ([^`]+)`((?: · [^|]*)?)\s*\|", README, flags=re.M):
         method, path, more = cell
         documented.add((method, path))
         base = path.rsplit("/", 1)[0]

@@ -35,6 +35,8 @@ from caller.auth import TokenStore
 from caller.engine.model import EventType, QueueError
 from caller.hall import Hall, load_hall
 from caller.office import rules as office_rules
+from caller.cases import routes as case_routes
+from caller.cases.book import CaseBook
 from caller.notices import routes as notice_routes
 from caller.office import routes as office_routes
 from caller.office.book import OfficeBook
@@ -225,13 +227,15 @@ def create_app(
     app.state.notices = notices
     app.state.office = office
     app.state.reports = ReportBook(service)
-    app.state.monitor = Monitor(service, app.state.reports, notices)
+    app.state.cases = CaseBook(service)
+    app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
-                   staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes):
+                   staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes,
+                   case_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

@@ -16,22 +16,25 @@ from caller.queue.service import QueueService
 from caller.reports.book import ReportBook
 from caller.storage import tables as t
 from caller.queue.hall_swap import FollowsHall
+from caller.cases.book import CaseBook
 
 LONG_SERVICE_FACTOR = 2  # a service running this many times its category's expected minutes is an alert
 
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # long_wait, long_service, tidal, help, device
+    kind: str  # long_wait, long_service, tidal, help, device, case_near, case_overdue
     text: str  # as the manager reads it
     age_s: int | None = None
 
 
 class Monitor(FollowsHall):
-    def __init__(self, service: QueueService, reports: ReportBook, notices: NoticeBook):
+    def __init__(self, service: QueueService, reports: ReportBook, notices: NoticeBook,
+                 cases: CaseBook | None = None):
         self.service = service
         self.reports = reports
         self.notices = notices
+        self.cases = cases
 
     def view(self) -> dict:
         hall = self.hall
@@ -73,6 +76,14 @@ class Monitor(FollowsHall):
                 alerts.append(Alert("help", f"{notice.source} {name}：无人接单{escalated}", age))
             elif notice.kind is NoticeKind.DEVICE:
                 alerts.append(Alert("device", f"{notice.source}：{name}", age))
+        for late in self.cases.open_cases() if self.cases else []:  # 超时提醒: near the promised day, or past it
+            where = late.department or "前台"
+            if late.timing == "overdue":
+                alerts.append(Alert("case_overdue", f"办件超时：{late.case_no} {late.matter}（应于 "
+                                                    f"{late.due_day:%m-%d} 办结，在{where}）"))
+            elif late.timing == "near":
+                alerts.append(Alert("case_near", f"办件临近时限：{late.case_no} {late.matter}（{late.due_day:%m-%d} "
+                                                 f"到期，在{where}）"))
         so_far = self.reports.report(today, today).total
         return {"now": hall.local(now).isoformat(), "last_event_id": snapshot.last_event_id,
                 "threshold_s": threshold, "categories": categories, "windows": windows,

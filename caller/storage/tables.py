@@ -246,6 +246,44 @@ report_days = Table(
     Column("computed_at", UtcDateTime, nullable=False),
 )
 
+cases = Table(
+    "cases",
+    metadata,
+    Column("pk", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("case_no", String(40), nullable=False),  # 办件编号: typed, scanned or from the intake platform
+    Column("ticket_pk", BigId, ForeignKey("tickets.pk")),  # the ticket that brought the citizen, if any
+    Column("category", String(32), nullable=False),
+    Column("matter", String(64), nullable=False),  # the matter's name as the window recorded it
+    Column("kind", String(16), nullable=False),  # immediate | promised | joint
+    Column("state", String(16), nullable=False),
+    Column("limit_days", Integer),  # 承诺时限 in working days (none for 即办件)
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("received_day", Date, nullable=False),
+    Column("due_day", Date),  # by the hall's working-day calendar
+    Column("received_by", String(64), nullable=False),  # 首问负责: 姓名（工号）
+    Column("window", Integer),
+    Column("department", String(64)),  # who holds it now (the back office it was handed to)
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("decided_at", UtcDateTime),  # approved, rejected or ready: the time limit is met or missed here
+    Column("closed_at", UtcDateTime),
+    Column("version", Integer, nullable=False, default=0),
+    UniqueConstraint("hall", "case_no", name="uq_cases_number"),
+    Index("ix_cases_open", "hall", "closed_at", "due_day"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("case_pk", BigId, ForeignKey("cases.pk"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("actor", String(64), nullable=False),  # 姓名（工号） at the window, or the department's token label
+    Column("note", String(200)),  # the 交接记录's note, or what the back office said (materials to bring)
+    Index("ix_case_events_case", "case_pk", "id"),
+)
+
 appointments = Table(
     "appointments",
     metadata,

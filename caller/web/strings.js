@@ -76,6 +76,7 @@ const ZH_CN = {
     desk: "咨询台", green_reasons: "绿色通道原因", help_escalate_minutes: "求助无人接单(分钟)后上报",
     device_offline_seconds: "设备失联(秒)告警", printer: "打印机地址",
     reports: "统计", wait_threshold_minutes: "等候超时标准(分钟)",
+    cases: "办件", warn_working_days: "临近超时提醒（提前工作日）",
     priorities: "优先级", normal: "普通", appointment: "预约", green: "绿色通道", transferred: "转办",
     head_start_minutes: "提前(分钟)",
     categories: "事项", prefix: "字头", service_minutes: "平均办理(分钟)", needs_id_card: "需刷身份证",

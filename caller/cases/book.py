@@ -1,0 +1,196 @@
+"""Cases in the database: made at 受理 from the ticket being served, handed to the back office with a 交接记录, moved
+on by the back office's reports, and listed with how near each is to its limit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from caller.cases.rules import (
+    CLOSED, DECIDED, KIND_NAMES, STATE_NAMES, CaseKind, CaseRefused, CaseState, due_day, next_state, timing)
+from caller.engine.identity import mask_text
+from caller.engine.model import NotFound, QueueError
+from caller.queue.hall_swap import FollowsHall
+from caller.queue.service import QueueService
+from caller.queue.transactions import Conflict
+from caller.storage import tables as t
+from caller.storage.repository import Repository
+
+
+class Refused(QueueError):
+    pass
+
+
+class Invalid(QueueError):
+    status = 422
+
+
+@dataclass(frozen=True)
+class Step:
+    at: dt.datetime
+    state: str
+    state_name: str
+    actor: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Case:
+    case_no: str
+    category: str
+    matter: str
+    kind: str
+    kind_name: str
+    state: str
+    state_name: str
+    limit_days: int | None
+    received_at: dt.datetime
+    due_day: dt.date | None
+    timing: str  # on_time | near | overdue | done
+    received_by: str
+    window: int | None
+    department: str | None
+    ticket_number: str | None
+    history: list[Step]
+
+
+class CaseBook(FollowsHall):
+    def __init__(self, service: QueueService):
+        self.service = service
+
+    @property
+    def hall_id(self) -> str:
+        return self.hall.hall.id
+
+    # -- 受理 ------------------------------------------------------------------------------------------------------
+    def receive(self, window: int, *, case_no: str, kind: CaseKind, limit_days: int | None, staff: str,
+                matter: str | None = None) -> Case:
+        """The window's current citizen's matter becomes a case (首问负责: `staff`). A 即办件 is finished at once."""
+        if kind is CaseKind.IMMEDIATE and limit_days is not None:
+            raise Invalid("limit_not_needed", "即办件当场办结，不设承诺时限 / an immediate case has no time limit")
+        if kind is not CaseKind.IMMEDIATE and limit_days is None:
+            raise Invalid("limit_needed", "承诺件、联办件须填写承诺时限（工作日） / give the time limit in working days")
+
+        def work(repo: Repository, now: dt.datetime) -> int:
+            w = repo.locked_window(window)
+            ticket = repo.ticket(w.ticket_id) if w is not None and w.ticket_id else None
+            if ticket is None:
+                raise Refused("no_citizen", "本窗口当前没有正在办理的群众 / no citizen at this window")
+            category = self.hall.category(ticket.category)
+            name = (matter or (category.name if category else ticket.category))[:64]
+            day = self.hall.service_day(now)
+            due = None if kind is CaseKind.IMMEDIATE else due_day(day, limit_days, self.hall.is_working_day)
+            state = CaseState.FINISHED if kind is CaseKind.IMMEDIATE else CaseState.RECEIVED
+            try:
+                pk = repo.conn.execute(t.cases.insert().values(
+                    hall=self.hall_id, case_no=case_no, ticket_pk=ticket.pk, category=ticket.category, matter=name,
+                    kind=kind.value, state=state.value, limit_days=limit_days, received_at=now, received_day=day,
+                    due_day=due, received_by=staff[:64], window=window, updated_at=now,
+                    decided_at=now if state is CaseState.FINISHED else None,
+                    closed_at=now if state is CaseState.FINISHED else None, version=0)).inserted_primary_key[0]
+            except IntegrityError:
+                raise Refused("case_exists", f"办件编号 {case_no} 已存在 / case number already used") from None
+            self._step(repo, pk, now, CaseState.RECEIVED, staff, None)
+            if state is CaseState.FINISHED:
+                self._step(repo, pk, now, state, staff, None)
+            return pk
+
+        try:
+            self.service.tx.write(work)
+        except IntegrityError:  # PostgreSQL reports the duplicate at commit on some plans
+            raise Refused("case_exists", f"办件编号 {case_no} 已存在 / case number already used") from None
+        return self.get(case_no)
+
+    def hand_over(self, case_no: str, *, department: str, staff: str, note: str | None) -> Case:
+        """交接记录: the front window hands the case to a department's back office."""
+        def work(repo: Repository, now: dt.datetime) -> None:
+            row = self._row(repo, case_no)
+            if CaseState(row.state) is not CaseState.RECEIVED:
+                raise Refused("not_at_front", f"办件已是“{STATE_NAMES[CaseState(row.state)]}”，不能再交接 / "
+                                              "already handed over or finished")
+            self._move(repo, row, now, CaseState.HANDED_OVER, department=department[:64])
+            self._step(repo, row.pk, now, CaseState.HANDED_OVER, staff, f"交{department}" + (f"：{note}" if note else ""))
+
+        self.service.tx.write(work)
+        return self.get(case_no)
+
+    def progress(self, case_no: str, reported: CaseState, *, department: str, note: str | None) -> Case:
+        """The back office's report (its approval system, or the department page). A department moves only the
+        cases handed to it; the same report twice changes nothing."""
+        def work(repo: Repository, now: dt.datetime) -> None:
+            row = self._row(repo, case_no)
+            if row.department != department:
+                raise NotFound("unknown_case", f"没有交给本部门的办件 {case_no} / no such case for this department")
+            current = CaseState(row.state)
+            try:
+                state = next_state(current, reported)
+            except CaseRefused as exc:
+                raise Refused(exc.code, exc.message) from None
+            if state == current:
+                return
+            self._move(repo, row, now, state, decided=state in DECIDED and row.decided_at is None)
+            self._step(repo, row.pk, now, state, department, note)
+
+        self.service.tx.write(work)
+        return self.get(case_no)
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+    def get(self, case_no: str) -> Case:
+        return self.service.tx.read(lambda repo, now: self._case(repo, self._row(repo, case_no), now))
+
+    def open_cases(self, only: str | None = None, limit: int = 500) -> list[Case]:
+        """Cases not yet closed, the nearest to their limit first; `only` = near or overdue."""
+        def work(repo: Repository, now: dt.datetime) -> list[Case]:
+            c = t.cases.c
+            rows = repo.conn.execute(select(t.cases).where(c.hall == self.hall_id, c.closed_at.is_(None))
+                                     .order_by(c.due_day.is_(None), c.due_day, c.pk).limit(limit)).all()
+            cases = [self._case(repo, row, now, history=False) for row in rows]
+            return [case for case in cases if only is None or case.timing == only]
+
+        return self.service.tx.read(work)
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+    def _row(self, repo: Repository, case_no: str):  # noqa: ANN202
+        row = repo.conn.execute(select(t.cases).where(t.cases.c.hall == self.hall_id,
+                                                      t.cases.c.case_no == case_no)).first()
+        if row is None:
+            raise NotFound("unknown_case", f"没有办件 {case_no} / no such case")
+        return row
+
+    def _move(self, repo: Repository, row, now: dt.datetime, state: CaseState, *,  # noqa: ANN001
+              department: str | None = None, decided: bool = False) -> None:
+        c = t.cases.c
+        values = {"state": state.value, "updated_at": now, "version": row.version + 1}
+        if department is not None:
+            values["department"] = department
+        if decided:
+            values["decided_at"] = now
+        if state in CLOSED:
+            values["closed_at"] = now
+        done = repo.conn.execute(update(t.cases).where(c.pk == row.pk, c.version == row.version).values(**values))
+        if done.rowcount != 1:
+            raise Conflict
+
+    def _step(self, repo: Repository, pk: int, now: dt.datetime, state: CaseState, actor: str,
+              note: str | None) -> None:
+        repo.conn.execute(t.case_events.insert().values(case_pk=pk, at=now, state=state.value, actor=actor[:64],
+                                                        note=mask_text(note)[:200] if note else None))
+
+    def _case(self, repo: Repository, row, now: dt.datetime, history: bool = True) -> Case:  # noqa: ANN001
+        state = CaseState(row.state)
+        number = None
+        if row.ticket_pk is not None:
+            number = repo.conn.execute(select(t.tickets.c.number).where(t.tickets.c.pk == row.ticket_pk)).scalar()
+        steps = []
+        if history:
+            e = t.case_events.c
+            steps = [Step(self.hall.local(s.at), s.state, STATE_NAMES[CaseState(s.state)], s.actor, s.note)
+                     for s in repo.conn.execute(select(t.case_events).where(e.case_pk == row.pk).order_by(e.id))]
+        today = self.hall.service_day(now)
+        return Case(row.case_no, row.category, row.matter, row.kind, KIND_NAMES[CaseKind(row.kind)], state.value,
+                    STATE_NAMES[state], row.limit_days, self.hall.local(row.received_at), row.due_day,
+                    timing(state, row.due_day, today, self.hall.cases.warn_working_days, self.hall.is_working_day),
+                    row.received_by, row.window, row.department, number, steps)

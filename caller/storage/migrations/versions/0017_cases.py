@@ -1,0 +1,57 @@
+"""cases (办件) after the ticket and their history (交接记录, the back office's progress)
+
+Revision ID: 0017
+Revises: 0016
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from caller.storage.tables import BigId, UtcDateTime
+
+revision = '0017'
+down_revision = '0016'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'cases',
+        sa.Column('pk', BigId, primary_key=True, autoincrement=True),
+        sa.Column('hall', sa.String(32), nullable=False),
+        sa.Column('case_no', sa.String(40), nullable=False),
+        sa.Column('ticket_pk', BigId, sa.ForeignKey('tickets.pk')),
+        sa.Column('category', sa.String(32), nullable=False),
+        sa.Column('matter', sa.String(64), nullable=False),
+        sa.Column('kind', sa.String(16), nullable=False),
+        sa.Column('state', sa.String(16), nullable=False),
+        sa.Column('limit_days', sa.Integer()),
+        sa.Column('received_at', UtcDateTime(), nullable=False),
+        sa.Column('received_day', sa.Date(), nullable=False),
+        sa.Column('due_day', sa.Date()),
+        sa.Column('received_by', sa.String(64), nullable=False),
+        sa.Column('window', sa.Integer()),
+        sa.Column('department', sa.String(64)),
+        sa.Column('updated_at', UtcDateTime(), nullable=False),
+        sa.Column('decided_at', UtcDateTime()),
+        sa.Column('closed_at', UtcDateTime()),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.UniqueConstraint('hall', 'case_no', name='uq_cases_number'),
+    )
+    op.create_index('ix_cases_open', 'cases', ['hall', 'closed_at', 'due_day'])
+    op.create_table(
+        'case_events',
+        sa.Column('id', BigId, primary_key=True, autoincrement=True),
+        sa.Column('case_pk', BigId, sa.ForeignKey('cases.pk'), nullable=False),
+        sa.Column('at', UtcDateTime(), nullable=False),
+        sa.Column('state', sa.String(16), nullable=False),
+        sa.Column('actor', sa.String(64), nullable=False),
+        sa.Column('note', sa.String(200)),
+    )
+    op.create_index('ix_case_events_case', 'case_events', ['case_pk', 'id'])
+
+
+def downgrade() -> None:
+    op.drop_table('case_events')
+    op.drop_table('cases')

@@ -1,0 +1,113 @@
+"""办件 after the ticket (统一出件 issue): 受理 at the window with 首问负责, the 交接记录, the back office's progress
+through its webhook with a department token, the promised day by the hall's working-day calendar, and the
+monitor's 超时提醒 — over real HTTP on SQLite and PostgreSQL."""
+
+import datetime as dt
+
+from caller.auth import Role
+from caller.cases.rules import CaseState, due_day, next_state, working_days_left
+from tests.caller.test_api import issue, problem
+from tests.caller.test_reports import member
+
+
+def test_the_promised_day_follows_the_hall_calendar_with_holidays_and_make_up_days(hall):
+    national_day = [dt.date(2026, 10, d) for d in range(1, 8)]
+    autumn = hall.model_copy(update={"hours": hall.hours.model_copy(update={
+        "closed_dates": national_day, "open_dates": [dt.date(2026, 10, 10)]})})  # 调休: Saturday the 10th
+    working = autumn.is_working_day
+    assert due_day(dt.date(2026, 9, 30), 3, working) == dt.date(2026, 10, 10)  # Thu 8th, Fri 9th, Sat 10th
+    assert due_day(dt.date(2026, 9, 30), 4, working) == dt.date(2026, 10, 12)  # not Sunday the 11th
+    assert working_days_left(dt.date(2026, 9, 30), dt.date(2026, 10, 10), working) == 3
+    assert working_days_left(dt.date(2026, 10, 13), dt.date(2026, 10, 10), working) == -2  # Mon 12th, Tue 13th
+    assert next_state(CaseState.READY, CaseState.READY) is CaseState.READY  # a webhook's retry
+
+
+def case_at_window(live, window, headers, case_no, **extra):
+    issue(live, "budongchan")
+    live.post(f"/api/v1/windows/{window}/open", headers=headers)
+    live.post(f"/api/v1/windows/{window}/call-next", headers=headers)
+    return live.post(f"/api/v1/windows/{window}/cases", headers=headers, json={"case_no": case_no, **extra})
+
+
+def department(live, name):
+    return {"Authorization": "Bearer " + live.app.state.tokens.create(Role.DEPARTMENT, None, name)}
+
+
+def test_a_case_goes_from_the_window_to_the_back_office_and_comes_back_ready(live, clock):
+    li = member(live, "2001", "李静", 9)
+    made = case_at_window(live, 9, li, "BDC-2026-0001", kind="promised", limit_days=5)
+    assert made.status_code == 201, made.text
+    case = made.json()
+    assert (case["state"], case["kind_name"], case["received_by"], case["ticket_number"]) == (
+        "received", "承诺件", "李静（2001）", "E001")
+    assert case["due_day"] == "2026-11-30" and case["timing"] == "on_time"  # Mon 23rd + 5 working days
+    handed = live.post("/api/v1/cases/BDC-2026-0001/handover", headers=li,
+                       json={"department": "不动产登记中心", "note": "材料齐全，原件已核验"}).json()
+    assert handed["state"] == "handed-over" and handed["department"] == "不动产登记中心"
+    bureau = department(live, "不动产登记中心")
+    clock.advance(hours=2)
+    for state in ("accepted", "in-approval", "needs-material"):
+        answer = live.post("/api/v1/cases/BDC-2026-0001/progress", headers=bureau,
+                           json={"state": state, "note": "请补交身份证复印件，联系电话 13812345678" if
+                                 state == "needs-material" else None})
+        assert answer.status_code == 200, answer.text
+    problem(live.post("/api/v1/cases/BDC-2026-0001/progress", headers=bureau, json={"state": "ready"}), 409,
+            "invalid_transition")  # material first
+    for state in ("in-approval", "ready", "ready"):  # the same report twice: a retry, no change
+        assert live.post("/api/v1/cases/BDC-2026-0001/progress", headers=bureau, json={"state": state}).ok
+    other = department(live, "市场监管局")
+    problem(live.post("/api/v1/cases/BDC-2026-0001/progress", headers=other, json={"state": "accepted"}), 404,
+            "unknown_case")
+    problem(live.get("/api/v1/cases/BDC-2026-0001", headers=other), 403, "not_your_case")
+    seen = live.get("/api/v1/cases/BDC-2026-0001", headers=bureau).json()
+    steps = [(s["state_name"], s["actor"]) for s in seen["history"]]
+    assert steps == [("已受理", "李静（2001）"), ("已交接", "李静（2001）"), ("部门已接收", "不动产登记中心"),
+                     ("审批中", "不动产登记中心"), ("需补正材料", "不动产登记中心"), ("审批中", "不动产登记中心"),
+                     ("待领取", "不动产登记中心")]
+    assert seen["history"][1]["note"] == "交不动产登记中心：材料齐全，原件已核验"
+    assert "13812345678" not in str(seen) and "138****5678" in seen["history"][4]["note"]
+    assert seen["timing"] == "done"  # decided within its limit: no warning any more
+
+
+def test_an_immediate_case_is_finished_at_the_window_and_bad_requests_are_refused(live):
+    wang = member(live, "2002", "王芳", 9)
+    problem(live.post("/api/v1/windows/9/cases", headers=wang, json={"case_no": "JB-0001", "kind": "immediate"}),
+            409, "no_citizen")
+    done = case_at_window(live, 9, wang, "JB-0001", kind="immediate").json()
+    assert done["state"] == "finished" and done["due_day"] is None and done["timing"] == "done"
+    assert [s["state"] for s in done["history"]] == ["received", "finished"]
+    problem(live.post("/api/v1/windows/9/cases", headers=wang, json={"case_no": "JB-0001", "kind": "immediate"}),
+            409, "case_exists")
+    problem(live.post("/api/v1/windows/9/cases", headers=wang, json={"case_no": "JB-0002", "kind": "promised"}),
+            422, "limit_needed")
+    problem(live.post("/api/v1/windows/9/cases", headers=wang,
+                      json={"case_no": "JB-0003", "kind": "immediate", "limit_days": 3}), 422, "limit_not_needed")
+    problem(live.post("/api/v1/windows/9/cases", headers=wang, json={"case_no": "bad no!", "kind": "immediate"}),
+            422, "invalid_request")
+    problem(live.post("/api/v1/windows/8/cases", "counter", window=9, json={"case_no": "JB-0004",
+                                                                           "kind": "immediate"}), 403, "wrong_window")
+    problem(live.post("/api/v1/cases/JB-0001/handover", headers=wang, json={"department": "民政局"}), 409,
+            "not_at_front")
+    problem(live.post("/api/v1/cases/JB-0001/progress", "counter", window=9, json={"state": "accepted"}), 403,
+            "forbidden")
+    problem(live.get("/api/v1/cases/NOPE-0001", headers=wang), 404, "unknown_case")
+
+
+def test_cases_near_their_limit_and_overdue_warn_the_manager(live, clock):
+    li = member(live, "2001", "李静", 9)
+    case_at_window(live, 9, li, "BDC-0007", kind="promised", limit_days=2)  # due Wednesday the 25th
+    live.post("/api/v1/cases/BDC-0007/handover", headers=li, json={"department": "不动产登记中心"})
+    live.post("/api/v1/windows/9/finish", headers=li)
+    live.post("/api/v1/windows/9/call-next", headers=li)
+    case_at_window(live, 9, li, "BDC-0008", kind="joint", limit_days=10)
+    assert [c["timing"] for c in live.get("/api/v1/cases", "desk").json()] == ["on_time", "on_time"]
+    clock.advance(days=1)  # Tuesday: one working day left
+    assert [c["case_no"] for c in live.get("/api/v1/cases", "desk", params={"only": "near"}).json()] == ["BDC-0007"]
+    alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
+    assert any(a["kind"] == "case_near" and "BDC-0007" in a["text"] for a in alerts)
+    clock.advance(days=2)  # Thursday: past Wednesday
+    overdue = live.get("/api/v1/cases", "desk", params={"only": "overdue"}).json()
+    assert [(c["case_no"], c["department"]) for c in overdue] == [("BDC-0007", "不动产登记中心")]
+    alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
+    assert any(a["kind"] == "case_overdue" and "在不动产登记中心" in a["text"] for a in alerts)
+    problem(live.get("/api/v1/cases", "kiosk"), 403, "forbidden")
