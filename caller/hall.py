@@ -158,6 +158,8 @@ class CaseRules(_Strict):
     """办件 after the ticket: a case this many working days from its promised day is near its limit (超时提醒)."""
 
     warn_working_days: int = Field(default=1, ge=0, le=30)
+    # 统一出件: the category of pick-up tickets (served by the issuing window); none: results are not picked up here
+    pickup_category: str | None = Field(default=None, max_length=32)
 
 
 class TidalConfig(_Strict):

@@ -132,6 +132,11 @@ def semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
             problems.append(ConfigProblem(f"categories[{i}]", f"no window serves category {cid!r}",
                                           f"没有窗口办理事项 {cid}"))
 
+    cases = raw.get("cases") if isinstance(raw.get("cases"), dict) else {}
+    pickup = cases.get("pickup_category")
+    if isinstance(pickup, str) and pickup not in seen_ids:
+        problems.append(ConfigProblem("cases.pickup_category", f"unknown category {pickup!r}", f"没有事项 {pickup}"))
+
     priorities = raw.get("priorities") if isinstance(raw.get("priorities"), dict) else {}
     for name in REQUIRED_PRIORITIES:
         if name not in priorities:

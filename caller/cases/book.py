@@ -3,7 +3,9 @@ on by the back office's reports, and listed with how near each is to its limit."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -15,6 +17,7 @@ from caller.engine.identity import mask_text
 from caller.engine.model import NotFound, QueueError
 from caller.queue.hall_swap import FollowsHall
 from caller.queue.service import QueueService
+from caller.queue.signing import HallSigner
 from caller.queue.transactions import Conflict
 from caller.storage import tables as t
 from caller.storage.repository import Repository
@@ -55,11 +58,15 @@ class Case:
     department: str | None
     ticket_number: str | None
     history: list[Step]
+    receiver_masked: str | None = None  # who picked it up (masked ID)
+    mailed_to: str | None = None  # the masked address and tracking number of a mailed result
+    pickup_code: str | None = None  # only in the answer to the report that made it ready: the notice carries it
 
 
 class CaseBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
+        self.pickup_keys = HallSigner(service.tx, service.hall.hall.id, "pickup-key", salt="onewindow-pickup")
 
     @property
     def hall_id(self) -> str:
@@ -81,6 +88,8 @@ class CaseBook(FollowsHall):
                 raise Refused("no_citizen", "本窗口当前没有正在办理的群众 / no citizen at this window")
             category = self.hall.category(ticket.category)
             name = (matter or (category.name if category else ticket.category))[:64]
+            k = t.ticket_id_keys.c
+            id_key = repo.conn.execute(select(k.id_key).where(k.ticket_pk == ticket.pk)).scalar()
             day = self.hall.service_day(now)
             due = None if kind is CaseKind.IMMEDIATE else due_day(day, limit_days, self.hall.is_working_day)
             state = CaseState.FINISHED if kind is CaseKind.IMMEDIATE else CaseState.RECEIVED
@@ -90,7 +99,8 @@ class CaseBook(FollowsHall):
                     kind=kind.value, state=state.value, limit_days=limit_days, received_at=now, received_day=day,
                     due_day=due, received_by=staff[:64], window=window, updated_at=now,
                     decided_at=now if state is CaseState.FINISHED else None,
-                    closed_at=now if state is CaseState.FINISHED else None, version=0)).inserted_primary_key[0]
+                    closed_at=now if state is CaseState.FINISHED else None, version=0,
+                    id_key=id_key if state is not CaseState.FINISHED else None)).inserted_primary_key[0]
             except IntegrityError:
                 raise Refused("case_exists", f"办件编号 {case_no} 已存在 / case number already used") from None
             self._step(repo, pk, now, CaseState.RECEIVED, staff, None)
@@ -119,8 +129,14 @@ class CaseBook(FollowsHall):
 
     def progress(self, case_no: str, reported: CaseState, *, department: str, note: str | None) -> Case:
         """The back office's report (its approval system, or the department page). A department moves only the
-        cases handed to it; the same report twice changes nothing."""
+        cases handed to it; the same report twice changes nothing. Ready: a new pick-up code, given in this answer
+        only (the hall keeps its digest)."""
+        code = f"{secrets.randbelow(10**8):08d}" if reported is CaseState.READY else None
+        digest = self.pickup_keys.digest(code) if code else None  # before the transaction: it may store the key
+        made: list[str] = []
+
         def work(repo: Repository, now: dt.datetime) -> None:
+            made.clear()
             row = self._row(repo, case_no)
             if row.department != department:
                 raise NotFound("unknown_case", f"没有交给本部门的办件 {case_no} / no such case for this department")
@@ -131,8 +147,67 @@ class CaseBook(FollowsHall):
                 raise Refused(exc.code, exc.message) from None
             if state == current:
                 return
-            self._move(repo, row, now, state, decided=state in DECIDED and row.decided_at is None)
+            pickup_key = digest if state is CaseState.READY else None
+            self._move(repo, row, now, state, decided=state in DECIDED and row.decided_at is None,
+                       pickup_key=pickup_key)
             self._step(repo, row.pk, now, state, department, note)
+            if pickup_key:
+                made.append(code)
+
+        self.service.tx.write(work)
+        case = self.get(case_no)
+        return dataclasses.replace(case, pickup_code=made[0]) if made else case
+
+    # -- 统一出件 ----------------------------------------------------------------------------------------------------
+    def ready_for(self, *, code: str | None = None, id_number: str | None = None) -> list[int]:
+        """The ready cases a pick-up code, or an ID number (the citizen's own cases), opens."""
+        c = t.cases.c
+        if code is not None:
+            match = c.pickup_key == self.pickup_keys.digest(code)
+        elif id_number is not None:
+            match = c.id_key == self.service.id_keys.digest(id_number.upper())
+        else:
+            return []
+
+        def work(repo: Repository, now: dt.datetime) -> list[int]:
+            return [pk for (pk,) in repo.conn.execute(select(c.pk).where(
+                c.hall == self.hall_id, c.state == CaseState.READY.value, match).order_by(c.pk))]
+
+        return self.service.tx.read(work)
+
+    def link_pickup(self, pks: list[int], ticket_pk: int) -> list[Case]:
+        def work(repo: Repository, now: dt.datetime) -> list[Case]:
+            repo.conn.execute(update(t.cases).where(t.cases.c.pk.in_(pks)).values(pickup_ticket_pk=ticket_pk))
+            rows = repo.conn.execute(select(t.cases).where(t.cases.c.pk.in_(pks)).order_by(t.cases.c.pk)).all()
+            return [self._case(repo, row, now, history=False) for row in rows]
+
+        return self.service.tx.write(work)
+
+    def at_window(self, window: int) -> list[Case]:
+        """The ready cases of the pick-up ticket this window serves now (the issuing window's console)."""
+        def work(repo: Repository, now: dt.datetime) -> list[Case]:
+            w = repo.window(window)
+            ticket = repo.ticket(w.ticket_id) if w is not None and w.ticket_id else None
+            if ticket is None:
+                return []
+            c = t.cases.c
+            rows = repo.conn.execute(select(t.cases).where(c.hall == self.hall_id, c.pickup_ticket_pk == ticket.pk)
+                                     .order_by(c.pk)).all()
+            return [self._case(repo, row, now, history=False) for row in rows]
+
+        return self.service.tx.read(work)
+
+    def close(self, case_no: str, state: CaseState, *, staff: str, receiver_masked: str | None = None,
+              mailed_to: str | None = None) -> Case:
+        """Handed over at the issuing window (with the receiver's masked ID) or mailed (邮寄): the case closes and
+        the ID digest and pick-up code it kept are deleted."""
+        def work(repo: Repository, now: dt.datetime) -> None:
+            row = self._row(repo, case_no)
+            if CaseState(row.state) is not CaseState.READY:
+                raise Refused("not_ready", f"办件当前为“{STATE_NAMES[CaseState(row.state)]}”，尚不能领取 / not ready")
+            self._move(repo, row, now, state, receiver_masked=receiver_masked, mailed_to=mailed_to)
+            self._step(repo, row.pk, now, state, staff, mailed_to or (f"领取人 {receiver_masked}" if receiver_masked
+                                                                       else None))
 
         self.service.tx.write(work)
         return self.get(case_no)
@@ -161,15 +236,16 @@ class CaseBook(FollowsHall):
         return row
 
     def _move(self, repo: Repository, row, now: dt.datetime, state: CaseState, *,  # noqa: ANN001
-              department: str | None = None, decided: bool = False) -> None:
+              department: str | None = None, decided: bool = False, **extra: str | None) -> None:
         c = t.cases.c
-        values = {"state": state.value, "updated_at": now, "version": row.version + 1}
+        values = {"state": state.value, "updated_at": now, "version": row.version + 1,
+                  **{k: v for k, v in extra.items() if v is not None}}
         if department is not None:
             values["department"] = department
         if decided:
             values["decided_at"] = now
         if state in CLOSED:
-            values["closed_at"] = now
+            values.update(closed_at=now, id_key=None, pickup_key=None)  # kept no longer than the case is open
         done = repo.conn.execute(update(t.cases).where(c.pk == row.pk, c.version == row.version).values(**values))
         if done.rowcount != 1:
             raise Conflict
@@ -193,4 +269,4 @@ class CaseBook(FollowsHall):
         return Case(row.case_no, row.category, row.matter, row.kind, KIND_NAMES[CaseKind(row.kind)], state.value,
                     STATE_NAMES[state], row.limit_days, self.hall.local(row.received_at), row.due_day,
                     timing(state, row.due_day, today, self.hall.cases.warn_working_days, self.hall.is_working_day),
-                    row.received_by, row.window, row.department, number, steps)
+                    row.received_by, row.window, row.department, number, steps, row.receiver_masked, row.mailed_to)

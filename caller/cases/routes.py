@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from caller.api.deps import Forbidden, require, require_window
 from caller.api.schemas import Problem
 from caller.auth import Principal, Role
-from caller.cases.book import CaseBook
+from caller.cases.book import CaseBook, Invalid, Refused
+from caller.engine.identity import mask_text
+from caller.engine.model import NotFound
 from caller.cases.rules import CASE_NUMBER, REPORTABLE, CaseKind, CaseState
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -103,3 +105,88 @@ def one_case(case_no: str, book: Book,
     if who.role is Role.DEPARTMENT and case.department != who.label:
         raise Forbidden("not_your_case", "此办件不在本部门 / this case is not with your department")
     return shown(case)
+
+
+# -- 统一出件 -------------------------------------------------------------------------------------------------------
+class PickUp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str | None = Field(default=None, pattern=r"^\d{8}$", description="the 8-digit pick-up code of the notice "
+                             "(typed, or read from its QR code)")
+    id_number: str | None = Field(default=None, min_length=18, max_length=18,
+                                  description="the ID card read at the kiosk: every ready case of its holder")
+
+
+class HandOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    receiver_id_number: str = Field(min_length=18, max_length=18, description="the receiver's ID card; kept masked")
+
+
+class Mail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    address: str = Field(min_length=4, max_length=120, description="kept masked: the city part and ****")
+    tracking_no: str = Field(pattern=r"^[A-Za-z0-9]{6,32}$", description="the postal tracking number")
+
+
+@router.post("/pickups", status_code=201, responses=ERRORS)
+def take_pickup_number(body: PickUp, book: Book, request: Request,
+                       who: Annotated[Principal, Depends(require(Role.KIOSK, Role.DESK))]) -> dict:
+    """A pick-up ticket for ready results (统一出件), by pick-up code or ID card: one ticket for all the citizen's
+    ready cases, in `[cases] pickup_category` (the issuing window's). Asking again the same day gives the same
+    ticket. 404 `nothing_to_pick_up`; 409 `no_pickup_window`; 422 `invalid_id_number`."""
+    from caller.api.schemas import ticket_out
+    from caller.api.tickets import with_phone_code
+    from caller.engine.identity import is_valid_id_number
+    from caller.queue.service import IssueRequest
+
+    service = request.app.state.service
+    hall = service.hall
+    if (body.code is None) == (body.id_number is None):
+        raise Invalid("code_or_id", "请提供取件码或身份证（二选一） / give a pick-up code or an ID number")
+    if body.id_number is not None and not is_valid_id_number(body.id_number, hall.service_day(service.tx.clock())):
+        raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
+    if hall.cases.pickup_category is None:
+        raise Refused("no_pickup_window", "本大厅未设统一出件窗口 / this hall has no issuing window")
+    pks = book.ready_for(code=body.code, id_number=body.id_number)
+    if not pks:
+        raise NotFound("nothing_to_pick_up", "没有待领取的办件，请核对取件码或到咨询台询问 / nothing is ready for this")
+    day = hall.service_day(service.tx.clock())
+    view = service.issue(IssueRequest(hall.cases.pickup_category, source="pickup"),
+                         f"pickup:{day}:{','.join(map(str, pks))}")
+    cases = book.link_pickup(pks, view.ticket.pk)
+    return {"ticket": with_phone_code(request, ticket_out(hall, view)).model_dump(mode="json"),
+            "cases": [{"case_no": c.case_no, "matter": c.matter} for c in cases]}
+
+
+@router.get("/windows/{window}/pickup", responses=ERRORS)
+def pickup_at_window(window: int, book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> list[dict]:
+    """The issuing window's console: the ready cases of the pick-up ticket it serves now."""
+    require_window(window, who)
+    return [shown(case) for case in book.at_window(window)]
+
+
+@router.post("/cases/{case_no}/hand-out", responses=ERRORS)
+def hand_out(case_no: str, body: HandOut, book: Book, request: Request,
+             who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> dict:
+    """领取: the result is handed over; the receiver's ID is kept masked, and the case's ID digest and pick-up
+    code are deleted. 409 `not_ready`; 422 `invalid_id_number`."""
+    from caller.engine.identity import is_valid_id_number, mask_id_number
+
+    service = request.app.state.service
+    if not is_valid_id_number(body.receiver_id_number, service.hall.service_day(service.tx.clock())):
+        raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
+    return shown(book.close(case_no, CaseState.PICKED_UP, staff=staff_of(who),
+                            receiver_masked=mask_id_number(body.receiver_id_number)))
+
+
+@router.post("/cases/{case_no}/mail", responses=ERRORS)
+def mail(case_no: str, body: Mail, book: Book,
+         who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK))]) -> dict:
+    """邮寄: the result goes by post instead; the address is kept masked with the tracking number, and the case
+    closes as mailed. 409 `not_ready`."""
+    return shown(book.close(case_no, CaseState.MAILED, staff=staff_of(who),
+                            mailed_to=f"{mask_address(body.address)} 运单 {body.tracking_no}"))
+
+
+def mask_address(address: str) -> str:
+    """The region part of an address (its first 6 characters) and ****: enough to tell where it went."""
+    return mask_text(address.strip())[:6] + "****"

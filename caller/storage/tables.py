@@ -268,6 +268,13 @@ cases = Table(
     Column("decided_at", UtcDateTime),  # approved, rejected or ready: the time limit is met or missed here
     Column("closed_at", UtcDateTime),
     Column("version", Integer, nullable=False, default=0),
+    # kept only while the case is open (PIPL): the citizen's ID as a keyed digest (picking up by ID card) and the
+    # pick-up code's digest; the receiver's masked ID and the masked address once it is closed
+    Column("id_key", String(32), index=True),
+    Column("pickup_key", String(32), index=True),
+    Column("pickup_ticket_pk", BigId, ForeignKey("tickets.pk")),
+    Column("receiver_masked", String(24)),
+    Column("mailed_to", String(64)),  # masked address and tracking number of a mailed result
     UniqueConstraint("hall", "case_no", name="uq_cases_number"),
     Index("ix_cases_open", "hall", "closed_at", "due_day"),
 )

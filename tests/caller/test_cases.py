@@ -22,8 +22,8 @@ def test_the_promised_day_follows_the_hall_calendar_with_holidays_and_make_up_da
     assert next_state(CaseState.READY, CaseState.READY) is CaseState.READY  # a webhook's retry
 
 
-def case_at_window(live, window, headers, case_no, **extra):
-    issue(live, "budongchan")
+def case_at_window(live, window, headers, case_no, id_number=None, **extra):
+    issue(live, "budongchan", **({"id_number": id_number} if id_number else {}))
     live.post(f"/api/v1/windows/{window}/open", headers=headers)
     live.post(f"/api/v1/windows/{window}/call-next", headers=headers)
     return live.post(f"/api/v1/windows/{window}/cases", headers=headers, json={"case_no": case_no, **extra})
@@ -111,3 +111,64 @@ def test_cases_near_their_limit_and_overdue_warn_the_manager(live, clock):
     alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
     assert any(a["kind"] == "case_overdue" and "在不动产登记中心" in a["text"] for a in alerts)
     problem(live.get("/api/v1/cases", "kiosk"), 403, "forbidden")
+
+
+def ready_case(live, clock, li, bureau, case_no, id_number=None):
+    made = case_at_window(live, 9, li, case_no, id_number=id_number, kind="promised", limit_days=3)
+    assert made.status_code == 201, made.text
+    live.post(f"/api/v1/cases/{case_no}/handover", headers=li, json={"department": "不动产登记中心"})
+    live.post("/api/v1/windows/9/finish", headers=li)
+    for state in ("accepted", "approved"):
+        live.post(f"/api/v1/cases/{case_no}/progress", headers=bureau, json={"state": state})
+    ready = live.post(f"/api/v1/cases/{case_no}/progress", headers=bureau, json={"state": "ready"}).json()
+    again = live.post(f"/api/v1/cases/{case_no}/progress", headers=bureau, json={"state": "ready"}).json()
+    assert again["pickup_code"] is None  # given once, when it became ready
+    return ready
+
+
+def test_a_ready_result_is_picked_up_by_code_or_id_card_at_the_issuing_window_or_mailed(live, clock):
+    from sqlalchemy import select
+
+    from caller.storage import tables as t
+    from tests.caller.test_identity import VALID
+
+    li, bureau = member(live, "2001", "李静", 9), department(live, "不动产登记中心")
+    first = ready_case(live, clock, li, bureau, "BDC-0101", id_number=VALID)
+    code = first["pickup_code"]
+    assert len(code) == 8 and code.isdigit() and first["state"] == "ready"
+    problem(live.post("/api/v1/pickups", "kiosk", json={"code": f"{(int(code) + 1) % 10**8:08d}"}), 404,
+            "nothing_to_pick_up")
+    taken = live.post("/api/v1/pickups", "kiosk", json={"code": code})
+    assert taken.status_code == 201, taken.text
+    ticket = taken.json()["ticket"]
+    assert ticket["number"] == "L001" and ticket["category_name"] == "统一出件"
+    assert taken.json()["cases"] == [{"case_no": "BDC-0101", "matter": "不动产"}]
+    assert live.post("/api/v1/pickups", "kiosk", json={"code": code}).json()["ticket"]["id"] == ticket["id"]
+    live.post("/api/v1/windows/3/open", "counter", window=3)
+    assert live.post("/api/v1/windows/3/call-next", "counter", window=3).status_code == 204  # not a 综合 matter
+    zhao = member(live, "2003", "赵敏", 16)
+    live.post("/api/v1/windows/16/open", headers=zhao)
+    assert live.post("/api/v1/windows/16/call-next", headers=zhao).json()["ticket"]["id"] == ticket["id"]
+    shown = live.get("/api/v1/windows/16/pickup", headers=zhao).json()
+    assert [(c["case_no"], c["state"]) for c in shown] == [("BDC-0101", "ready")]
+    problem(live.post("/api/v1/cases/BDC-0101/hand-out", headers=zhao, json={"receiver_id_number": "110105194912310021"}),
+            422, "invalid_id_number")
+    handed = live.post("/api/v1/cases/BDC-0101/hand-out", headers=zhao, json={"receiver_id_number": VALID}).json()
+    assert handed["state"] == "picked-up" and handed["receiver_masked"] == "1101**********002X"
+    assert handed["history"][-1]["actor"] == "赵敏（2003）"
+    problem(live.post("/api/v1/pickups", "kiosk", json={"code": code}), 404, "nothing_to_pick_up")  # used up
+    live.post("/api/v1/windows/16/finish", headers=zhao)
+
+    second = ready_case(live, clock, li, bureau, "BDC-0102", id_number=VALID)
+    by_card = live.post("/api/v1/pickups", "kiosk", json={"id_number": VALID})
+    assert by_card.status_code == 201 and by_card.json()["cases"][0]["case_no"] == "BDC-0102"
+    assert second["pickup_code"] != code
+    problem(live.post("/api/v1/pickups", "kiosk", json={}), 422, "code_or_id")
+    mailed = live.post("/api/v1/cases/BDC-0102/mail", "desk",
+                       json={"address": "山东省济南市历下区解放路 18 号 3 单元 502", "tracking_no": "SF1234567890"}).json()
+    assert mailed["state"] == "mailed" and mailed["mailed_to"] == "山东省济南市**** 运单 SF1234567890"
+    problem(live.post("/api/v1/cases/BDC-0102/hand-out", headers=zhao, json={"receiver_id_number": VALID}), 409,
+            "not_ready")
+    with live.app.state.service.db.engine.connect() as conn:
+        kept = conn.execute(select(t.cases.c.id_key, t.cases.c.pickup_key)).all()
+    assert kept and all(row == (None, None) for row in kept)  # nothing of the citizen outlives the case

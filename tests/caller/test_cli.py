@@ -83,4 +83,4 @@ def test_onewindow_works_from_any_folder(sqlite_url, tmp_path):
     listing = onewindow("token", "list", "--database-url", sqlite_url, cwd=elsewhere)
     assert listing.returncode == 0, listing.stderr
     check = onewindow("check-config", cwd=elsewhere)
-    assert check.returncode == 0 and "10 categories" in check.stdout
+    assert check.returncode == 0 and "11 categories" in check.stdout

@@ -23,7 +23,9 @@ def problems_of(raw: dict) -> dict[str, str]:
 
 def test_the_sample_hall_matches_the_bench_layout(hall):
     assert [c.prefix for c in hall.categories[:8]] == list("ABCDEFGH")
-    assert [w.number for w in hall.windows] == list(range(1, 16))
+    assert [w.number for w in hall.windows] == list(range(1, 17))
+    assert hall.window(16).kind is WindowKind.ISSUING and hall.serves(hall.window(16)) == {"chujian"}  # 统一出件
+    assert "chujian" not in hall.serves(hall.window(1)) and hall.cases.pickup_category == "chujian"
     assert hall.serves(hall.window(7)) == {"shebao", "yibao"}
     assert hall.serves(hall.window(11)) == {"budongchan"}
     assert hall.window(12).kind is WindowKind.TIDAL
@@ -123,7 +125,7 @@ def test_check_config_prints_every_problem_and_fails(tmp_path):
     assert "categories[1].prefix" in run.stderr
     assert "unknown category 'nowhere'" in run.stderr
     ok = subprocess.run([sys.executable, "-m", "caller.cli", "check-config", str(SAMPLE)], capture_output=True, text=True)
-    assert ok.returncode == 0 and "10 categories, 15 windows" in ok.stdout
+    assert ok.returncode == 0 and "11 categories, 16 windows" in ok.stdout
 
 
 def test_a_file_that_is_not_toml_is_one_clear_problem(tmp_path):

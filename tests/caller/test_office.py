@@ -134,7 +134,7 @@ def test_the_hall_file_goes_out_and_comes_back_in(live):
     exported = live.get("/api/v1/office/hall.toml", "admin")
     assert exported.headers["content-type"].startswith("application/toml")
     raw = tomllib.loads(exported.text)
-    assert raw["hall"]["id"] == "sample" and len(raw["windows"]) == 15
+    assert raw["hall"]["id"] == "sample" and len(raw["windows"]) == 16
     text = exported.text.replace('name = "咨询·找茬"', 'name = "咨询找茬"')
     assert text != exported.text
     answer = live.post("/api/v1/office/import", "admin", json={"toml": text, "base_version": 1})

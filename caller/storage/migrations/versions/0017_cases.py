@@ -37,9 +37,16 @@ def upgrade() -> None:
         sa.Column('decided_at', UtcDateTime()),
         sa.Column('closed_at', UtcDateTime()),
         sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('id_key', sa.String(32)),
+        sa.Column('pickup_key', sa.String(32)),
+        sa.Column('pickup_ticket_pk', BigId, sa.ForeignKey('tickets.pk')),
+        sa.Column('receiver_masked', sa.String(24)),
+        sa.Column('mailed_to', sa.String(64)),
         sa.UniqueConstraint('hall', 'case_no', name='uq_cases_number'),
     )
     op.create_index('ix_cases_open', 'cases', ['hall', 'closed_at', 'due_day'])
+    op.create_index('ix_cases_id_key', 'cases', ['id_key'])
+    op.create_index('ix_cases_pickup_key', 'cases', ['pickup_key'])
     op.create_table(
         'case_events',
         sa.Column('id', BigId, primary_key=True, autoincrement=True),
