@@ -306,6 +306,19 @@ def db_options(parser: argparse.ArgumentParser) -> None:
                         "config/hall.toml)")
 
 
+def open_hall_database(args: argparse.Namespace):  # noqa: ANN201 - (Hall, Engine)
+    """The hall file and its migrated database, as `--hall` and `--database-url` say (else the installation's):
+    what the capability commands (staff, report, office) start from."""
+    from caller.storage.database import make_engine, migrate
+
+    overrides = {k: v for k in ("database_url", "hall_file") if (v := getattr(args, k, None)) is not None}
+    settings = CallerSettings(**overrides)
+    hall = load_hall(settings.hall_file)
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return hall, engine
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="onewindow", description="OneWindow (一窗) hall software")
     sub = parser.add_subparsers(dest="command", required=True)

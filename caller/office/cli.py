@@ -24,17 +24,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def _book(args: argparse.Namespace):  # noqa: ANN202
-    from caller.hall import load_hall
+    from caller.cli import open_hall_database
     from caller.office.book import OfficeBook
     from caller.queue.service import QueueService
-    from caller.settings import CallerSettings
-    from caller.storage.database import Database, make_engine, migrate
+    from caller.storage.database import Database
 
-    overrides = {k: v for k in ("database_url", "hall_file") if (v := getattr(args, k, None)) is not None}
-    settings = CallerSettings(**overrides)
-    hall = load_hall(settings.hall_file)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    hall, engine = open_hall_database(args)
     return OfficeBook(QueueService(hall, Database(engine, hall.hall.id))), engine
 
 

@@ -24,18 +24,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def run_report(args: argparse.Namespace) -> int:
     from caller.engine.model import QueueError
-    from caller.hall import load_hall
     from caller.queue.service import QueueService
     from caller.reports.book import ReportBook
     from caller.reports.export import write_csv, write_xlsx
-    from caller.settings import CallerSettings
-    from caller.storage.database import Database, make_engine, migrate
+    from caller.cli import open_hall_database
+    from caller.storage.database import Database
 
-    overrides = {k: v for k in ("database_url", "hall_file") if (v := getattr(args, k, None)) is not None}
-    settings = CallerSettings(**overrides)
-    hall = load_hall(settings.hall_file)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    hall, engine = open_hall_database(args)
     try:
         report = ReportBook(QueueService(hall, Database(engine, hall.hall.id))).report(args.first, args.last)
     except QueueError as exc:

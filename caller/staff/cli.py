@@ -15,16 +15,10 @@ from caller.staff.rules import StaffRuleError, format_windows, parse_roles, pars
 
 def _book(args: argparse.Namespace):  # noqa: ANN202
     from caller.auth import TokenStore
-    from caller.hall import load_hall
-    from caller.settings import CallerSettings
+    from caller.cli import open_hall_database
     from caller.staff.book import StaffBook
-    from caller.storage.database import make_engine, migrate
 
-    overrides = {k: v for k in ("database_url", "hall_file") if (v := getattr(args, k, None)) is not None}
-    settings = CallerSettings(**overrides)
-    hall = load_hall(settings.hall_file)
-    engine = make_engine(settings.database_url)
-    migrate(engine)
+    hall, engine = open_hall_database(args)
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)  # noqa: E731
     return StaffBook(engine, hall.hall.id, TokenStore(engine, hall.hall.id, clock), clock)
 
