@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from caller.engine.identity import NAME_MAX_CHARS, mask_text
+from caller.engine.identity import CONTROL_CHARACTERS, NAME_MAX_CHARS, mask_text
 from caller.hall import Hall
 from caller.queue.service import WindowView
 from caller.queue.standing import CategoryView, TicketView
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL and the like; tab and newlines pass
 
 
 def _no_control_characters(value: str) -> str:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import Forbidden, require, require_window
-from caller.api.schemas import Problem
+from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Principal, Role
 from caller.cases.book import CaseBook, Invalid, Refused
 from caller.engine.identity import mask_text
@@ -20,7 +20,7 @@ from caller.cases.rules import CASE_NUMBER, REPORTABLE, CaseKind, CaseState
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
 CaseNumber = Annotated[str, Field(pattern=CASE_NUMBER.pattern, description="办件编号: 4-40 letters, digits or '-'")]
-Note = Annotated[str | None, Field(default=None, max_length=200)]
+Note = Annotated[FreeText | None, Field(default=None, max_length=200)]
 
 
 def get_book(request: Request) -> CaseBook:
@@ -36,13 +36,13 @@ class Receive(BaseModel):
     kind: CaseKind = Field(description="immediate (即办件), promised (承诺件) or joint (联办件)")
     limit_days: int | None = Field(default=None, ge=1, le=365,
                                    description="承诺时限 in working days (not for 即办件)")
-    matter: str | None = Field(default=None, min_length=1, max_length=64,
+    matter: Text | None = Field(default=None, min_length=1, max_length=64,
                                description="the matter's name (default: the ticket's category)")
 
 
 class HandOver(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    department: str = Field(min_length=1, max_length=64, description="the back office, as its token is labelled")
+    department: Text = Field(min_length=1, max_length=64, description="the back office, as its token is labelled")
     note: Note
 
 
@@ -112,18 +112,18 @@ class PickUp(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: str | None = Field(default=None, pattern=r"^\d{8}$", description="the 8-digit pick-up code of the notice "
                              "(typed, or read from its QR code)")
-    id_number: str | None = Field(default=None, min_length=18, max_length=18,
+    id_number: Text | None = Field(default=None, min_length=18, max_length=18,
                                   description="the ID card read at the kiosk: every ready case of its holder")
 
 
 class HandOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    receiver_id_number: str = Field(min_length=18, max_length=18, description="the receiver's ID card; kept masked")
+    receiver_id_number: Text = Field(min_length=18, max_length=18, description="the receiver's ID card; kept masked")
 
 
 class Mail(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    address: str = Field(min_length=4, max_length=120, description="kept masked: the city part and ****")
+    address: FreeText = Field(min_length=4, max_length=120, description="kept masked: the city part and ****")
     tracking_no: str = Field(pattern=r"^[A-Za-z0-9]{6,32}$", description="the postal tracking number")
 
 

@@ -20,6 +20,8 @@ _REGIONS = frozenset({11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # NUL and the like; tab and newlines pass
+
 def check_digit(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits."""
     total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import require
-from caller.api.schemas import Problem
+from caller.api.schemas import Problem, Text
 from caller.auth import Principal, Role
 from caller.hall import Hall, HallConfigError
 from caller.office import rules
@@ -20,7 +20,7 @@ from caller.office.book import OfficeBook, invalid
 router = APIRouter(prefix="/api/v1/office", tags=["back office"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
 Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
-CategoryId = Annotated[str, Field(max_length=32)]
+CategoryId = Annotated[Text, Field(max_length=32)]
 
 
 def get_book(request: Request) -> OfficeBook:
@@ -44,7 +44,7 @@ class HallChange(Moves):
 
 
 class HallImport(Moves):
-    toml: str = Field(max_length=200_000, description="a hall file (config/hall.toml)")
+    toml: Text = Field(max_length=200_000, description="a hall file (config/hall.toml)")
 
 
 def author(who: Principal) -> str:

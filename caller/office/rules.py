@@ -9,6 +9,7 @@ from typing import Any
 
 import tomli_w
 
+from caller.engine.identity import CONTROL_CHARACTERS
 from caller.hall import Hall, HallConfigError, parse_hall
 from caller.hall_problems import ConfigProblem
 
@@ -31,9 +32,25 @@ def from_toml(text: str, source: str = "hall.toml") -> Hall:
     return parse_hall(raw, source)
 
 
+def _control_characters(value: Any, key: str) -> list[ConfigProblem]:
+    """Every text holding a control character (a NUL, say), with its key: PostgreSQL refuses NUL in text."""
+    if isinstance(value, str):
+        if CONTROL_CHARACTERS.search(value):
+            return [ConfigProblem(key or "<file>", "holds a control character", "含有不可见的控制字符")]
+        return []
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _control_characters(v, f"{key}.{k}" if key else str(k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _control_characters(v, f"{key}[{i}]")]
+    return []
+
+
 def from_document(raw: Any) -> Hall:
     if not isinstance(raw, dict):
         raise HallConfigError("page", [ConfigProblem("<file>", "the hall is an object", "内容应为一组设置")])
+    problems = _control_characters(raw, "")
+    if problems:
+        raise HallConfigError("page", problems)
     return parse_hall(raw, "page")
 
 

@@ -172,3 +172,13 @@ def test_a_ready_result_is_picked_up_by_code_or_id_card_at_the_issuing_window_or
     with live.app.state.service.db.engine.connect() as conn:
         kept = conn.execute(select(t.cases.c.id_key, t.cases.c.pickup_key)).all()
     assert kept and all(row == (None, None) for row in kept)  # nothing of the citizen outlives the case
+
+
+def test_control_characters_in_case_texts_are_refused_on_either_database(live):
+    li = member(live, "2001", "李静", 9)
+    case_at_window(live, 9, li, "BDC-0201", kind="promised", limit_days=3)
+    problem(live.post("/api/v1/cases/BDC-0201/handover", headers=li, json={"department": "不动产\x00"}), 422,
+            "invalid_text")
+    problem(live.post("/api/v1/cases/BDC-0201/handover", headers=li, json={"department": "不动产", "note": "\x00"}),
+            422, "invalid_text")
+    assert live.get("/api/v1/cases/BDC-0201", headers=li).json()["state"] == "received"

@@ -181,3 +181,14 @@ def test_the_command_line_lists_the_versions_and_writes_the_running_hall_file(ha
     assert next(c for c in tomllib.loads(out.read_text())["categories"] if c["id"] == "tuiyi")["name"] == "退役军人事务"
     old = onewindow("office", "export", "--version", "9", "--out", str(out), "--database-url", sqlite_url)
     assert old.returncode == 2 and "没有第 9 版配置" in old.stderr
+
+
+def test_control_characters_are_refused_at_their_field_on_either_database(live):
+    hall = current(live)["hall"]
+    category(hall, "shebao")["name"] = "社保\x00"
+    refused = save(live, hall, 1)
+    assert refused.status_code == 422, refused.text  # PostgreSQL would refuse the NUL: never a 500
+    assert refused.json()["problems"][0]["field"] == "categories.[0].name".replace(".[", "[")
+    problem(live.post("/api/v1/office/import", "admin", json={"toml": "[hall]\x00", "base_version": 1}), 422,
+            "invalid_text")
+    assert [v["version"] for v in live.get("/api/v1/office/history", "admin").json()] == [1]
