@@ -34,6 +34,10 @@ class CallerSettings(BaseSettings):
     tls_cert: Path | None = None
     tls_key: Path | None = None
     demo: bool = False  # ./dev hall: tokens in a file, any hour, the slip's QR may point at this machine
+    # the SMS gateway (caller/notify/sms.py) for cases' ready and needs-material messages; none: no text messages
+    sms_url: str | None = None
+    sms_key_id: str = ""
+    sms_secret: str = ""
 
     @model_validator(mode="after")
     def _tls_pair(self) -> CallerSettings:

@@ -37,11 +37,13 @@ from caller.hall import Hall, load_hall
 from caller.office import rules as office_rules
 from caller.cases import routes as case_routes
 from caller.cases.book import CaseBook
+from caller.cases.messages import Outbox
 from caller.notices import routes as notice_routes
 from caller.office import routes as office_routes
 from caller.office.book import OfficeBook
 from caller.office.book import Refused as OfficeRefused
 from caller.notices.book import NoticeBook
+from caller.notify.sms import SmsGateway
 from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
 from caller.reports import routes as report_routes
@@ -185,6 +187,7 @@ def create_app(
                 housekeeping.close_out_of_season,
                 office.sync,  # a version another process saved, should its event have been missed
                 app.state.reports.roll_up_recent,  # yesterday's figures kept: a month's report reads 22 rows
+                app.state.cases.outbox.send_due,  # cases' text messages: what failed is retried
                 service.dispatch,
                 notices.sweep,
             ):
@@ -227,7 +230,9 @@ def create_app(
     app.state.notices = notices
     app.state.office = office
     app.state.reports = ReportBook(service)
-    app.state.cases = CaseBook(service)
+    gateway = SmsGateway(settings.sms_url, settings.sms_key_id, settings.sms_secret, hall.hall.name) \
+        if settings.sms_url else None
+    app.state.cases = CaseBook(service, Outbox(service, gateway))
     app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases)
     app.state.hub = hub
     app.state.outage = outage

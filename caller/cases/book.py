@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from caller.cases.rules import (
     CLOSED, DECIDED, KIND_NAMES, STATE_NAMES, CaseKind, CaseRefused, CaseState, due_day, next_state, timing)
-from caller.engine.identity import mask_text
+from caller.cases.messages import Outbox, material_text, ready_text
+from caller.engine.identity import mask_phone, mask_text
 from caller.engine.model import NotFound, QueueError
 from caller.queue.hall_swap import FollowsHall
 from caller.queue.service import QueueService
@@ -59,13 +60,16 @@ class Case:
     ticket_number: str | None
     history: list[Step]
     receiver_masked: str | None = None  # who picked it up (masked ID)
+    phone_masked: str | None = None  # where its text messages go, while it is open
+    messages: list[dict] = dataclasses.field(default_factory=list)  # its text messages: kind, state, attempts
     mailed_to: str | None = None  # the masked address and tracking number of a mailed result
     pickup_code: str | None = None  # only in the answer to the report that made it ready: the notice carries it
 
 
 class CaseBook(FollowsHall):
-    def __init__(self, service: QueueService):
+    def __init__(self, service: QueueService, outbox: Outbox | None = None):
         self.service = service
+        self.outbox = outbox or Outbox(service, None)
         self.pickup_keys = HallSigner(service.tx, service.hall.hall.id, "pickup-key", salt="onewindow-pickup")
 
     @property
@@ -74,8 +78,9 @@ class CaseBook(FollowsHall):
 
     # -- 受理 ------------------------------------------------------------------------------------------------------
     def receive(self, window: int, *, case_no: str, kind: CaseKind, limit_days: int | None, staff: str,
-                matter: str | None = None) -> Case:
-        """The window's current citizen's matter becomes a case (首问负责: `staff`). A 即办件 is finished at once."""
+                matter: str | None = None, phone: str | None = None) -> Case:
+        """The window's current citizen's matter becomes a case (首问负责: `staff`). A 即办件 is finished at once.
+        `phone` (given with the citizen's consent) is kept for the case's text messages until it closes."""
         if kind is CaseKind.IMMEDIATE and limit_days is not None:
             raise Invalid("limit_not_needed", "即办件当场办结，不设承诺时限 / an immediate case has no time limit")
         if kind is not CaseKind.IMMEDIATE and limit_days is None:
@@ -100,7 +105,8 @@ class CaseBook(FollowsHall):
                     due_day=due, received_by=staff[:64], window=window, updated_at=now,
                     decided_at=now if state is CaseState.FINISHED else None,
                     closed_at=now if state is CaseState.FINISHED else None, version=0,
-                    id_key=id_key if state is not CaseState.FINISHED else None)).inserted_primary_key[0]
+                    id_key=id_key if state is not CaseState.FINISHED else None,
+                    phone=phone if state is not CaseState.FINISHED else None)).inserted_primary_key[0]
             except IntegrityError:
                 raise Refused("case_exists", f"办件编号 {case_no} 已存在 / case number already used") from None
             self._step(repo, pk, now, CaseState.RECEIVED, staff, None)
@@ -153,6 +159,12 @@ class CaseBook(FollowsHall):
             self._step(repo, row.pk, now, state, department, note)
             if pickup_key:
                 made.append(code)
+            if row.phone and state is CaseState.READY:
+                self.outbox.enqueue(repo, row.pk, "ready", ready_text(self.hall.hall.name, row.case_no, row.matter,
+                                                                      code), now)
+            elif row.phone and state is CaseState.NEEDS_MATERIAL:
+                self.outbox.enqueue(repo, row.pk, "needs-material", material_text(
+                    self.hall.hall.name, row.case_no, row.matter, mask_text(note) if note else None), now)
 
         self.service.tx.write(work)
         case = self.get(case_no)
@@ -245,7 +257,7 @@ class CaseBook(FollowsHall):
         if decided:
             values["decided_at"] = now
         if state in CLOSED:
-            values.update(closed_at=now, id_key=None, pickup_key=None)  # kept no longer than the case is open
+            values.update(closed_at=now, id_key=None, pickup_key=None, phone=None)  # kept only while it is open
         done = repo.conn.execute(update(t.cases).where(c.pk == row.pk, c.version == row.version).values(**values))
         if done.rowcount != 1:
             raise Conflict
@@ -269,4 +281,6 @@ class CaseBook(FollowsHall):
         return Case(row.case_no, row.category, row.matter, row.kind, KIND_NAMES[CaseKind(row.kind)], state.value,
                     STATE_NAMES[state], row.limit_days, self.hall.local(row.received_at), row.due_day,
                     timing(state, row.due_day, today, self.hall.cases.warn_working_days, self.hall.is_working_day),
-                    row.received_by, row.window, row.department, number, steps, row.receiver_masked, row.mailed_to)
+                    row.received_by, row.window, row.department, number, steps, row.receiver_masked,
+                    mask_phone(row.phone) if row.phone else None,
+                    self.outbox.of_case(repo, row.pk) if history else [], row.mailed_to)

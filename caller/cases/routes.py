@@ -38,6 +38,9 @@ class Receive(BaseModel):
                                    description="承诺时限 in working days (not for 即办件)")
     matter: Text | None = Field(default=None, min_length=1, max_length=64,
                                description="the matter's name (default: the ticket's category)")
+    phone: Text | None = Field(default=None, pattern=r"^1[3-9]\d{9}$",
+                               description="a mobile number for the case's text messages (ready, material needed)")
+    consent: bool = Field(default=False, description="the citizen agreed that the number is kept for this case")
 
 
 class HandOver(BaseModel):
@@ -66,10 +69,13 @@ def receive(window: int, body: Receive, book: Book,
             who: Annotated[Principal, Depends(require(Role.COUNTER))]) -> dict:
     """受理: the matter of the citizen this window serves becomes a case, its number typed or scanned. The member
     signed in is 首问负责. A 即办件 is finished at once; a 承诺件 or 联办件 gets its promised day by the hall's
-    working-day calendar. 409 `no_citizen`, `case_exists`; 422 `limit_needed`, `limit_not_needed`."""
+    working-day calendar. A mobile number given with `consent` gets the case's text messages and is deleted when
+    the case closes. 409 `no_citizen`, `case_exists`; 422 `limit_needed`, `limit_not_needed`, `consent_needed`."""
     require_window(window, who)
+    if body.phone and not body.consent:
+        raise Invalid("consent_needed", "保存手机号须经群众同意（consent） / the citizen's consent is needed")
     return shown(book.receive(window, case_no=body.case_no, kind=body.kind, limit_days=body.limit_days,
-                              staff=staff_of(who), matter=body.matter))
+                              staff=staff_of(who), matter=body.matter, phone=body.phone))
 
 
 @router.post("/cases/{case_no}/handover", responses=ERRORS)
@@ -80,14 +86,16 @@ def hand_over(case_no: str, body: HandOver, book: Book,
 
 
 @router.post("/cases/{case_no}/progress", responses=ERRORS)
-def progress(case_no: str, body: Progress, book: Book,
+def progress(case_no: str, body: Progress, book: Book, request: Request,
              who: Annotated[Principal, Depends(require(Role.DEPARTMENT))]) -> dict:
     """The back office's webhook: an approval system (or the department page) reports a case of its department
     moving on. Order is kept (409 `invalid_transition`); the same report twice is no change, so a retry is safe.
     The token's label is the department: a case handed elsewhere is 404."""
     if who.role is not Role.DEPARTMENT:
         raise Forbidden("department_only", "只有部门令牌可以报告办理进度 / only a department token reports progress")
-    return shown(book.progress(case_no, CaseState(body.state), department=who.label or "", note=body.note))
+    case = book.progress(case_no, CaseState(body.state), department=who.label or "", note=body.note)
+    request.app.state.hub.run_soon(book.outbox.send_due)  # its text message goes out now, not at the next check
+    return shown(case)
 
 
 @router.get("/cases", responses=ERRORS, dependencies=[Depends(require(Role.DESK))])

@@ -128,16 +128,21 @@ class EventHub:
                 self._wake.set()  # more to read
 
     def run_soon(self, work: Callable[[], object]) -> None:
-        """Run blocking `work` in a thread from the hub's loop (a listener's reaction), logging a failure."""
+        """Run blocking `work` in a thread from the hub's loop (a listener's reaction, or a route's follow-up), from
+        any thread, logging a failure; nothing happens before the hub has started."""
         async def chore() -> None:
             try:
                 await asyncio.to_thread(work)
             except Exception:  # noqa: BLE001 - the periodic check tries again
-                log.exception("event follower %s failed", getattr(work, "__name__", work))
+                log.exception("follow-up %s failed", getattr(work, "__name__", work))
 
-        task = asyncio.create_task(chore())
-        self._chores.add(task)
-        task.add_done_callback(self._chores.discard)
+        def start() -> None:
+            task = asyncio.create_task(chore())
+            self._chores.add(task)
+            task.add_done_callback(self._chores.discard)
+
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(start)
 
     def _deliver(self, item: Outgoing) -> None:
         for listener in self.listeners:

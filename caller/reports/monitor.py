@@ -23,7 +23,7 @@ LONG_SERVICE_FACTOR = 2  # a service running this many times its category's expe
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # long_wait, long_service, tidal, help, device, case_near, case_overdue
+    kind: str  # long_wait, long_service, tidal, help, device, case_near, case_overdue, sms_retrying, sms_failed
     text: str  # as the manager reads it
     age_s: int | None = None
 
@@ -84,6 +84,12 @@ class Monitor(FollowsHall):
             elif late.timing == "near":
                 alerts.append(Alert("case_near", f"办件临近时限：{late.case_no} {late.matter}（{late.due_day:%m-%d} "
                                                  f"到期，在{where}）"))
+        for message in self.cases.outbox.troubled() if self.cases else []:
+            if message["state"] == "failed":
+                alerts.append(Alert("sms_failed", f"短信发送失败，请电话通知群众：办件 {message['case_no']}"))
+            else:
+                alerts.append(Alert("sms_retrying", f"短信未送达，正在重试（第 {message['attempts']} 次失败）："
+                                                    f"办件 {message['case_no']}"))
         so_far = self.reports.report(today, today).total
         return {"now": hall.local(now).isoformat(), "last_event_id": snapshot.last_event_id,
                 "threshold_s": threshold, "categories": categories, "windows": windows,

@@ -275,8 +275,26 @@ cases = Table(
     Column("pickup_ticket_pk", BigId, ForeignKey("tickets.pk")),
     Column("receiver_masked", String(24)),
     Column("mailed_to", String(64)),  # masked address and tracking number of a mailed result
+    Column("phone", String(11)),  # for the case's text messages, with the citizen's consent; deleted at close
     UniqueConstraint("hall", "case_no", name="uq_cases_number"),
     Index("ix_cases_open", "hall", "closed_at", "due_day"),
+)
+
+sms_outbox = Table(
+    "sms_outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("case_pk", BigId, ForeignKey("cases.pk"), nullable=False),
+    Column("kind", String(16), nullable=False),  # ready | needs-material
+    Column("text", String(300), nullable=False),  # the message (a pick-up code, never an ID number)
+    Column("state", String(8), nullable=False),  # pending | sent | failed (gave up: staff call the citizen)
+    Column("attempts", Integer, nullable=False),
+    Column("next_at", UtcDateTime, nullable=False),
+    Column("last_error", String(120)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index("ix_sms_outbox_due", "hall", "state", "next_at"),
 )
 
 case_events = Table(

@@ -3,6 +3,7 @@ through its webhook with a department token, the promised day by the hall's work
 monitor's 超时提醒 — over real HTTP on SQLite and PostgreSQL."""
 
 import datetime as dt
+import time
 
 from caller.auth import Role
 from caller.cases.rules import CaseState, due_day, next_state, working_days_left
@@ -182,3 +183,78 @@ def test_control_characters_in_case_texts_are_refused_on_either_database(live):
     problem(live.post("/api/v1/cases/BDC-0201/handover", headers=li, json={"department": "不动产", "note": "\x00"}),
             422, "invalid_text")
     assert live.get("/api/v1/cases/BDC-0201", headers=li).json()["state"] == "received"
+
+
+def test_text_messages_reach_the_gateway_signed_and_a_failure_is_retried_then_shown(hall, db_url, clock):
+    from sqlalchemy import select
+
+    from caller.storage import tables as t
+    from tests.caller.test_reports import at
+    from tests.conftest import serving
+    from tests.fake_sms import FakeSmsGateway
+
+    def until(condition, seconds=10):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not condition():
+            time.sleep(0.05)
+        return condition()
+
+    with FakeSmsGateway() as gateway, serving(hall, db_url, clock, sms_url=gateway.url, sms_key_id="hall-key",
+                                               sms_secret="gateway-secret") as live:
+        li, bureau = member(live, "2001", "李静", 9), department(live, "不动产登记中心")
+        problem(case_at_window(live, 9, li, "BDC-0301", kind="promised", limit_days=3, phone="13812345678"), 422,
+                "consent_needed")
+        made = live.post("/api/v1/windows/9/cases", headers=li, json={
+            "case_no": "BDC-0301", "kind": "promised", "limit_days": 3, "phone": "13812345678", "consent": True})
+        assert made.json()["phone_masked"] == "138****5678" and "13812345678" not in made.text
+        live.post("/api/v1/cases/BDC-0301/handover", headers=li, json={"department": "不动产登记中心"})
+        for state, note in (("accepted", None), ("needs-material", "请补交婚姻证明")):
+            live.post("/api/v1/cases/BDC-0301/progress", headers=bureau, json={"state": state, "note": note})
+        assert until(lambda: len(gateway.accepted) == 1)  # sent at once, not at the next periodic check
+        assert gateway.accepted[0]["to"] == "13812345678" and "需补正材料：请补交婚姻证明" in gateway.accepted[0]["text"]
+        assert gateway.accepted[0]["sign_name"] == "示例县政务服务中心"
+
+        gateway.fail_next(1)  # the gateway is down for the ready message
+        live.post("/api/v1/cases/BDC-0301/progress", headers=bureau, json={"state": "in-approval"})
+        code = live.post("/api/v1/cases/BDC-0301/progress", headers=bureau, json={"state": "ready"}).json()["pickup_code"]
+        seen = lambda: live.get("/api/v1/cases/BDC-0301", headers=li).json()["messages"]  # noqa: E731
+        assert until(lambda: seen()[-1]["attempts"] == 1)
+        assert seen()[-1] == {"kind": "ready", "state": "pending", "attempts": 1, "last_error": "refused: HTTP 500",
+                              "sent_at": None}
+        alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
+        assert any(a["kind"] == "sms_retrying" and "BDC-0301" in a["text"] for a in alerts)
+        outbox = live.app.state.cases.outbox
+        assert outbox.send_due() == 0  # not before its pause
+        clock.advance(seconds=31)
+        assert outbox.send_due() == 1 and outbox.send_due() == 0  # retried once, sent once
+        assert f"取件码 {code}" in gateway.accepted[1]["text"] and gateway.bad_signatures == 0
+        assert seen()[-1]["state"] == "sent"
+        with live.app.state.service.db.engine.connect() as conn:
+            texts = [row.text for row in conn.execute(select(t.sms_outbox.c.text))]
+        assert code not in "".join(texts) and "取件码 ********" in texts[-1]  # the code is not kept once sent
+
+        case_at_window(live, 9, li, "BDC-0302", kind="promised", limit_days=3)  # no phone: no messages
+        gateway.fail_next(99)
+        at(clock, "10:00")
+        live.post("/api/v1/windows/9/cases", headers=li, json={  # a second citizen's case, whose messages fail
+            "case_no": "BDC-0303", "kind": "promised", "limit_days": 3, "phone": "13987654321", "consent": True})
+        live.post("/api/v1/cases/BDC-0303/handover", headers=li, json={"department": "不动产登记中心"})
+        live.post("/api/v1/cases/BDC-0303/progress", headers=bureau, json={"state": "accepted"})
+        live.post("/api/v1/cases/BDC-0303/progress", headers=bureau, json={"state": "ready"})
+        assert until(lambda: live.get("/api/v1/cases/BDC-0303", headers=li).json()["messages"][0]["attempts"] == 1)
+        for _ in range(4):
+            clock.advance(minutes=31)
+            outbox.send_due()
+        last = live.get("/api/v1/cases/BDC-0303", headers=li).json()["messages"][0]
+        assert (last["state"], last["attempts"]) == ("failed", 5)
+        alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
+        assert any(a["kind"] == "sms_failed" and "BDC-0303" in a["text"] for a in alerts)
+        zhao = member(live, "2003", "赵敏", 16)
+        live.post("/api/v1/pickups", "kiosk", json={"code": code})
+        live.post("/api/v1/windows/16/open", headers=zhao)
+        live.post("/api/v1/windows/16/call-next", headers=zhao)
+        from tests.caller.test_identity import VALID
+        live.post("/api/v1/cases/BDC-0301/hand-out", headers=zhao, json={"receiver_id_number": VALID})
+        with live.app.state.service.db.engine.connect() as conn:
+            phones = dict(conn.execute(select(t.cases.c.case_no, t.cases.c.phone)).all())
+        assert phones["BDC-0301"] is None and phones["BDC-0303"] == "13987654321"  # deleted when it closed

@@ -1,4 +1,4 @@
-"""cases (办件) after the ticket and their history (交接记录, the back office's progress)
+"""cases (办件) after the ticket, their history (交接记录, the back office's progress) and their text messages
 
 Revision ID: 0017
 Revises: 0016
@@ -42,11 +42,27 @@ def upgrade() -> None:
         sa.Column('pickup_ticket_pk', BigId, sa.ForeignKey('tickets.pk')),
         sa.Column('receiver_masked', sa.String(24)),
         sa.Column('mailed_to', sa.String(64)),
+        sa.Column('phone', sa.String(11)),
         sa.UniqueConstraint('hall', 'case_no', name='uq_cases_number'),
     )
     op.create_index('ix_cases_open', 'cases', ['hall', 'closed_at', 'due_day'])
     op.create_index('ix_cases_id_key', 'cases', ['id_key'])
     op.create_index('ix_cases_pickup_key', 'cases', ['pickup_key'])
+    op.create_table(
+        'sms_outbox',
+        sa.Column('id', BigId, primary_key=True, autoincrement=True),
+        sa.Column('hall', sa.String(32), nullable=False),
+        sa.Column('case_pk', BigId, sa.ForeignKey('cases.pk'), nullable=False),
+        sa.Column('kind', sa.String(16), nullable=False),
+        sa.Column('text', sa.String(300), nullable=False),
+        sa.Column('state', sa.String(8), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('next_at', UtcDateTime(), nullable=False),
+        sa.Column('last_error', sa.String(120)),
+        sa.Column('created_at', UtcDateTime(), nullable=False),
+        sa.Column('sent_at', UtcDateTime()),
+    )
+    op.create_index('ix_sms_outbox_due', 'sms_outbox', ['hall', 'state', 'next_at'])
     op.create_table(
         'case_events',
         sa.Column('id', BigId, primary_key=True, autoincrement=True),
@@ -61,4 +77,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('case_events')
+    op.drop_table('sms_outbox')
     op.drop_table('cases')
