@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from caller.cases.rules import (
-    CLOSED, DECIDED, KIND_NAMES, STATE_NAMES, CaseKind, CaseRefused, CaseState, due_day, next_state, timing)
+    CLOSED, DECIDED, KIND_NAMES, STATE_NAMES, CaseKind, CaseRefused, CaseState, next_state, timing)
 from caller.cases.messages import Outbox, material_text, ready_text
+from caller.engine.calendar import due_day
 from caller.engine.identity import mask_phone, mask_text
 from caller.engine.model import NotFound, QueueError
 from caller.queue.hall_swap import FollowsHall

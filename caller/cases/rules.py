@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable
 from enum import StrEnum
 
+from caller.engine.calendar import working_days_left
+
 
 class CaseKind(StrEnum):
     IMMEDIATE = "immediate"  # 即办件: done at the window at once
@@ -71,26 +73,6 @@ def next_state(current: CaseState, reported: CaseState) -> CaseState:
         raise CaseRefused("invalid_transition", f"办件当前为“{STATE_NAMES[current]}”，不能变为“{STATE_NAMES[reported]}” / "
                                                 f"cannot go from {current.value} to {reported.value}")
     return reported
-
-
-def due_day(received: dt.date, working_days: int, is_working_day: Callable[[dt.date], bool]) -> dt.date:
-    """The promised day: the `working_days`-th working day after the day of receipt (which does not count), by
-    the hall's calendar, so a national holiday moves it and a 调休 Saturday counts."""
-    day, left = received, working_days
-    for _ in range(working_days * 7 + 400):  # a holiday season is long, a year is longer
-        if left == 0:
-            return day
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    raise CaseRefused("no_working_days", "日历中没有足够的工作日 / the calendar has too few working days")
-
-
-def working_days_left(today: dt.date, due: dt.date, is_working_day: Callable[[dt.date], bool]) -> int:
-    """Working days from today to the due day, today excluded (0: due today; negative: overdue by that many)."""
-    if due >= today:
-        return sum(1 for i in range(1, (due - today).days + 1) if is_working_day(today + dt.timedelta(days=i)))
-    return -sum(1 for i in range(0, (today - due).days) if is_working_day(due + dt.timedelta(days=i + 1)))
 
 
 def timing(state: CaseState, due: dt.date | None, today: dt.date, warn_days: int,

@@ -6,7 +6,8 @@ import datetime as dt
 import time
 
 from caller.auth import Role
-from caller.cases.rules import CaseState, due_day, next_state, working_days_left
+from caller.cases.rules import CaseState, next_state
+from caller.engine.calendar import due_day, working_days_left
 from tests.caller.test_api import issue, problem
 from tests.caller.test_reports import member
 
