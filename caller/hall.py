@@ -160,6 +160,8 @@ class CaseRules(_Strict):
     warn_working_days: int = Field(default=1, ge=0, le=30)
     # 统一出件: the category of pick-up tickets (served by the issuing window); none: results are not picked up here
     pickup_category: str | None = Field(default=None, max_length=32)
+    # complaints (找茬) and the 整改 of a bad rating are answered within this many working days
+    followup_working_days: int = Field(default=5, ge=1, le=60)
 
 
 class TidalConfig(_Strict):

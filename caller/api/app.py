@@ -38,6 +38,8 @@ from caller.office import rules as office_rules
 from caller.cases import routes as case_routes
 from caller.cases.book import CaseBook
 from caller.cases.messages import Outbox
+from caller.followups import routes as followup_routes
+from caller.followups.book import FollowUpBook
 from caller.notices import routes as notice_routes
 from caller.office import routes as office_routes
 from caller.office.book import OfficeBook
@@ -233,14 +235,17 @@ def create_app(
     gateway = SmsGateway(settings.sms_url, settings.sms_key_id, settings.sms_secret, hall.hall.name) \
         if settings.sms_url else None
     app.state.cases = CaseBook(service, Outbox(service, gateway))
-    app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases)
+    app.state.followups = FollowUpBook(service)
+    app.state.ratings.on_bad_rating = app.state.followups.for_bad_rating
+    app.state.reports.followups = app.state.followups
+    app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases, app.state.followups)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
                    staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes,
-                   case_routes):
+                   case_routes, followup_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from caller.cases.rules import (
     CLOSED, DECIDED, KIND_NAMES, STATE_NAMES, CaseKind, CaseRefused, CaseState, next_state, timing)
 from caller.cases.messages import Outbox, material_text, ready_text
-from caller.engine.calendar import due_day
+from caller.engine.calendar import CalendarError, due_day
 from caller.engine.identity import mask_phone, mask_text
 from caller.engine.model import NotFound, QueueError
 from caller.queue.hall_swap import FollowsHall
@@ -97,7 +97,10 @@ class CaseBook(FollowsHall):
             k = t.ticket_id_keys.c
             id_key = repo.conn.execute(select(k.id_key).where(k.ticket_pk == ticket.pk)).scalar()
             day = self.hall.service_day(now)
-            due = None if kind is CaseKind.IMMEDIATE else due_day(day, limit_days, self.hall.is_working_day)
+            try:
+                due = None if kind is CaseKind.IMMEDIATE else due_day(day, limit_days, self.hall.is_working_day)
+            except CalendarError as exc:
+                raise Refused(exc.code, exc.message) from None
             state = CaseState.FINISHED if kind is CaseKind.IMMEDIATE else CaseState.RECEIVED
             try:
                 pk = repo.conn.execute(t.cases.insert().values(

@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, insert, select
 from caller.engine.model import EventType, NotFound, QueueError
 from caller.queue.service import QueueService
 from caller.ratings.codes import PhoneCodes
-from caller.ratings.rules import LEVEL_NAMES, Invalid, Level, checked
+from caller.ratings.rules import LEVEL_NAMES, REASONS, Invalid, Level, checked
 from caller.storage import tables as t
 from caller.queue.hall_swap import FollowsHall
 
@@ -56,6 +56,7 @@ class RatingBook(FollowsHall):
         self.service = service
         self.tx = service.tx
         self.codes = PhoneCodes(service.tx, service.hall.hall.id)
+        self.on_bad_rating = None  # the follow-ups' 整改 (caller/followups), given by the app
 
     def _last_finish(self, conn, ticket_pk: int):  # noqa: ANN001, ANN202
         """The ticket's latest ticket-finished event: a transferred ticket is served, and rated, once more."""
@@ -109,11 +110,15 @@ class RatingBook(FollowsHall):
         rating = Rating(ticket.number, finish.category or ticket.category, finish.window, data.get("staff"),
                         int(level), picked, text, channel, now)
         # two taps at once: the unique finish_event_id refuses the second, and its retry sees already_rated
-        repo.conn.execute(insert(t.ratings).values(
+        pk = repo.conn.execute(insert(t.ratings).values(
             hall=self.hall.hall.id, finish_event_id=finish.id, ticket_pk=ticket.pk, number=ticket.number,
             service_day=finish.service_day, category=rating.category, window=rating.window, staff=rating.staff,
             level=rating.level, reason=text, reason_codes=",".join(picked) or None, channel=channel, rated_at=now,
-        ))
+        )).inserted_primary_key[0]
+        if rating.level <= 2 and self.on_bad_rating is not None:  # 整改, in the rating's own transaction
+            reasons = "、".join([REASONS.get(c, c) for c in picked] + ([text] if text else []))
+            self.on_bad_rating(repo, now, pk, window=rating.window, staff=rating.staff,
+                               level_name=LEVEL_NAMES[rating.level], reasons=reasons)
         return rating
 
     def _window_last_finish(self, conn, window: int, day: dt.date):  # noqa: ANN001, ANN202

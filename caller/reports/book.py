@@ -48,6 +48,7 @@ class Report:
 class ReportBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
+        self.followups = None  # the follow-ups (caller/followups), given by the app: the 整改 of each bad rating
 
     def report(self, first: dt.date, last: dt.date) -> Report:
         if last < first:
@@ -140,11 +141,14 @@ class ReportBook(FollowsHall):
                   for day, count, mean, bad in conn.execute(
                       select(r.service_day, func.count(), func.avg(r.level), func.sum(case((r.level <= 2, 1), else_=0)))
                       .where(*in_range).group_by(r.service_day).order_by(r.service_day))]
+        rows = conn.execute(select(t.ratings).where(*in_range, r.level <= 2).order_by(r.rated_at)).all()
+        followed = self.followups.of_ratings(conn, [row.pk for row in rows], until) if self.followups else {}
         bad = [{"day": row.service_day.isoformat(), "number": row.number, "window": row.window, "staff": row.staff,
                 "level": LEVEL_NAMES[row.level], "reasons": "、".join(REASONS.get(c, c) for c in
                                                                      (row.reason_codes or "").split(",") if c),
-                "reason": row.reason, "follow_up": "未跟进"}  # follow-up of complaints comes with 统一出件 (issue 13)
-               for row in conn.execute(select(t.ratings).where(*in_range, r.level <= 2).order_by(r.rated_at))]
+                "reason": row.reason,
+                "follow_up": followed[row.pk].summary if row.pk in followed else "未跟进"}  # its 整改 and 回访
+               for row in rows]
         return signed_in, by_level, by_day, bad
 
     def _events(self, first: dt.date, last: dt.date):  # noqa: ANN202 - an iterator of EventRow

@@ -17,24 +17,27 @@ from caller.reports.book import ReportBook
 from caller.storage import tables as t
 from caller.queue.hall_swap import FollowsHall
 from caller.cases.book import CaseBook
+from caller.followups.book import FollowUpBook
 
 LONG_SERVICE_FACTOR = 2  # a service running this many times its category's expected minutes is an alert
 
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # long_wait, long_service, tidal, help, device, case_near, case_overdue, sms_retrying, sms_failed
+    kind: str  # long_wait, long_service, tidal, help, device, case_near, case_overdue, sms_retrying, sms_failed,
+    # followup_overdue
     text: str  # as the manager reads it
     age_s: int | None = None
 
 
 class Monitor(FollowsHall):
     def __init__(self, service: QueueService, reports: ReportBook, notices: NoticeBook,
-                 cases: CaseBook | None = None):
+                 cases: CaseBook | None = None, followups: FollowUpBook | None = None):
         self.service = service
         self.reports = reports
         self.notices = notices
         self.cases = cases
+        self.followups = followups
 
     def view(self) -> dict:
         hall = self.hall
@@ -90,6 +93,9 @@ class Monitor(FollowsHall):
             else:
                 alerts.append(Alert("sms_retrying", f"短信未送达，正在重试（第 {message['attempts']} 次失败）："
                                                     f"办件 {message['case_no']}"))
+        for item in self.followups.listed("overdue") if self.followups else []:
+            alerts.append(Alert("followup_overdue", f"{item.kind_name}逾期未答复：{item.what[:20]}（应于 "
+                                                    f"{item.due_day:%m-%d} 前答复，负责人 {item.owner or '未指定'}）"))
         so_far = self.reports.report(today, today).total
         return {"now": hall.local(now).isoformat(), "last_event_id": snapshot.last_event_id,
                 "threshold_s": threshold, "categories": categories, "windows": windows,

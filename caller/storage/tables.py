@@ -362,6 +362,31 @@ ratings = Table(
     Index("ix_ratings_day", "hall", "service_day"),
 )
 
+followups = Table(
+    "followups",
+    metadata,
+    Column("pk", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("kind", String(16), nullable=False),  # complaint (找茬, 一次办不好) | rating (整改 of a bad rating)
+    Column("rating_pk", BigId, ForeignKey("ratings.pk"), unique=True),
+    Column("case_no", String(40)),  # the case it is about, if any
+    Column("window", Integer),  # the window it is about, if any
+    Column("staff", String(64)),  # who served, for a bad rating
+    Column("what", String(300), nullable=False),  # masked like every free text
+    Column("complainant", String(16)),  # masked name
+    Column("owner", String(64)),  # who answers for it
+    Column("state", String(12), nullable=False),  # open | replied | closed
+    Column("due_day", Date, nullable=False),  # by the hall's working days
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("replied_at", UtcDateTime),
+    Column("reply", String(300)),
+    Column("closed_at", UtcDateTime),
+    Column("callback", String(16)),  # 回访: satisfied | basic | dissatisfied
+    Column("callback_note", String(200)),
+    Index("ix_followups_open", "hall", "state", "due_day"),
+)
+
 # the readiness check writes its hall's row, to learn whether the database takes writes now
 health_probes = Table(
     "health_probes",

@@ -103,7 +103,7 @@ def test_a_known_morning_gives_the_figures_worked_out_by_hand(live, clock):
     assert staff["李静（2001）"]["signed_in_s"] == 3600 and staff["李静（2001）"]["非常不满意"] == 1  # 考勤, 好差评
     (bad,) = report["bad_ratings"]
     assert (bad["number"], bad["staff"], bad["level"], bad["reasons"], bad["follow_up"]) == (
-        "A001", "李静（2001）", "非常不满意", "服务态度不好、办事效率低、等候时间长", "未跟进")
+        "A001", "李静（2001）", "非常不满意", "服务态度不好、办事效率低、等候时间长", "待处理")  # its 整改, opened by the rating
     assert report["ratings_by_day"] == [{"day": "2026-11-23", "count": 1, "mean_level": 1.0, "dissatisfied": 1}]
     assert [(h["hour"], h["issued"]) for h in report["by_hour"]] == [(9, 4)]
     problem(live.get("/api/v1/stats", "admin", params={"from": "2026-11-24", "to": "2026-11-23"}), 422,
@@ -126,7 +126,7 @@ def test_the_report_as_xlsx_and_csv_reads_back_with_chinese_headers(live, clock)
     assert figures["取号总数（件）"] == 4 and figures["平均等候（分钟）"] == 13.7 and figures["不满意评价（条）"] == 1
     assert book.sheetnames == ["运行工作表", "总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "潮汐候鸟窗口", "好差评", "差评明细"]
     staff = {row[0]: row for row in book["按人员"].iter_rows(min_row=2, values_only=True)}
-    assert staff["李静（2001）"][1] == 1.0 and book["差评明细"]["H2"].value == "未跟进"
+    assert staff["李静（2001）"][1] == 1.0 and book["差评明细"]["H2"].value == "待处理"
     sheet = book["按事项"]
     assert sheet.freeze_panes == "A2" and sheet["A1"].value == "事项" and sheet["B1"].value == "取号"
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
