@@ -238,6 +238,7 @@ def create_app(
     app.state.followups = FollowUpBook(service)
     app.state.ratings.on_bad_rating = app.state.followups.for_bad_rating
     app.state.reports.followups = app.state.followups
+    app.state.reports.cases = app.state.cases
     app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases, app.state.followups)
     app.state.hub = hub
     app.state.outage = outage

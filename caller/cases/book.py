@@ -243,6 +243,33 @@ class CaseBook(FollowsHall):
 
         return self.service.tx.read(work)
 
+    def figures(self, conn, first: dt.date, last: dt.date, now: dt.datetime) -> list[dict]:  # noqa: ANN001
+        """The report's 办件 table, per kind: received in the range; decided in it, within their limit or late;
+        open past their day now; picked up and mailed in it."""
+        c = t.cases.c
+        start = self.hall.day_start(first)
+        end = self.hall.day_start(last + dt.timedelta(days=1))
+        today = self.hall.service_day(now)
+        rows = conn.execute(select(c.kind, c.state, c.received_day, c.due_day, c.decided_at, c.closed_at).where(
+            c.hall == self.hall_id, (c.received_day >= first) & (c.received_day <= last)
+            | (c.decided_at >= start) & (c.decided_at < end) | (c.closed_at >= start) & (c.closed_at < end)
+            | c.closed_at.is_(None))).all()
+        out = {kind: {"kind": kind.value, "kind_name": KIND_NAMES[kind], "received": 0, "decided_on_time": 0,
+                      "decided_late": 0, "overdue_open": 0, "picked_up": 0, "mailed": 0} for kind in CaseKind}
+        for row in rows:
+            tally = out[CaseKind(row.kind)]
+            tally["received"] += first <= row.received_day <= last
+            decided = row.decided_at is not None and start <= row.decided_at < end
+            if decided and row.kind != CaseKind.IMMEDIATE.value:
+                late = row.due_day is not None and self.hall.service_day(row.decided_at) > row.due_day
+                tally["decided_late" if late else "decided_on_time"] += 1
+            if row.decided_at is None and row.due_day is not None and today > row.due_day:
+                tally["overdue_open"] += 1
+            closed = row.closed_at is not None and start <= row.closed_at < end
+            tally["picked_up"] += closed and row.state == CaseState.PICKED_UP.value
+            tally["mailed"] += closed and row.state == CaseState.MAILED.value
+        return list(out.values())
+
     # -- helpers ---------------------------------------------------------------------------------------------------
     def _row(self, repo: Repository, case_no: str):  # noqa: ANN202
         row = repo.conn.execute(select(t.cases).where(t.cases.c.hall == self.hall_id,

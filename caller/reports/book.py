@@ -43,12 +43,14 @@ class Report:
     ratings_by_day: list[dict] = ()  # 好差评 per day: count, mean level, dissatisfied
     hall_name: str = ""
     bad_ratings: list[dict] = ()  # 不满意 and 非常不满意, with their reasons, for 考核 and follow-up
+    cases: list[dict] = ()  # 办件 per kind: received, decided on time or late, overdue, picked up, mailed
 
 
 class ReportBook(FollowsHall):
     def __init__(self, service: QueueService):
         self.service = service
         self.followups = None  # the follow-ups (caller/followups), given by the app: the 整改 of each bad rating
+        self.cases = None  # the cases (caller/cases), given by the app: the 办件 table
 
     def report(self, first: dt.date, last: dt.date) -> Report:
         if last < first:
@@ -67,8 +69,10 @@ class ReportBook(FollowsHall):
                      "signed_in_h": round(signed_in.get(label, 0.0) / 3600, 2),
                      **{LEVEL_NAMES[lvl]: by_level.get(label, {}).get(lvl, 0) for lvl in LEVEL_NAMES}}
                     for label in sorted(set(staff) | set(signed_in) | set(by_level))]
+        cases = self.service.tx.read(lambda repo, at: self.cases.figures(repo.conn, first, last, at)) \
+            if self.cases else []
         return dataclasses.replace(report, by_staff=by_staff, ratings_by_day=by_day, bad_ratings=bad,
-                                   hall_name=self.hall.hall.name)
+                                   hall_name=self.hall.hall.name, cases=cases)
 
     def figures(self, first: dt.date, last: dt.date, now: dt.datetime) -> Figures:
         """The finished days' figures as rolled up (each computed and kept the first time it is asked for), and

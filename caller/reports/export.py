@@ -41,6 +41,9 @@ def tables(report: Report) -> list[tuple[str, list[tuple[str, str]], list[dict]]
          list(report.ratings_by_day)),
         ("差评明细", [("day", "日期"), ("number", "号码"), ("window", "窗口"), ("staff", "工作人员"), ("level", "评价"),
                      ("reasons", "原因"), ("reason", "说明"), ("follow_up", "跟进情况")], list(report.bad_ratings)),
+        ("办件", [("kind_name", "类型"), ("received", "受理"), ("decided_on_time", "按时办结"),
+                 ("decided_late", "超时办结"), ("overdue_open", "超时未办结"), ("picked_up", "已领取"),
+                 ("mailed", "已邮寄")], list(report.cases)),
     ]
 
 
@@ -57,7 +60,10 @@ def worksheet_rows(report: Report) -> list[tuple[str, object]]:
             (f"等候超过 {round(report.threshold_s / 60)} 分钟的占比", t["wait_over_threshold"]),
             ("平均办理（分钟）", minutes(t["handling_mean_s"])), ("评价（条）", count), ("评价平均分（5 分制）", mean),
             ("不满意评价（条）", len(report.bad_ratings)), ("忙闲指数（同类窗口利用率最大差）", spread),
-            ("潮汐、候鸟窗口开放（次）", sum(w["openings"] for w in report.tidal))]
+            ("潮汐、候鸟窗口开放（次）", sum(w["openings"] for w in report.tidal)),
+            ("受理办件（件）", sum(c["received"] for c in report.cases)),
+            ("超时办结（件）", sum(c["decided_late"] for c in report.cases)),
+            ("超时未办结（件）", sum(c["overdue_open"] for c in report.cases))]
 
 
 def _worksheet(book: Workbook, report: Report) -> None:

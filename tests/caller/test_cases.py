@@ -113,6 +113,14 @@ def test_cases_near_their_limit_and_overdue_warn_the_manager(live, clock):
     alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
     assert any(a["kind"] == "case_overdue" and "在不动产登记中心" in a["text"] for a in alerts)
     problem(live.get("/api/v1/cases", "kiosk"), 403, "forbidden")
+    bureau = department(live, "不动产登记中心")
+    live.post("/api/v1/cases/BDC-0007/progress", headers=bureau, json={"state": "accepted"})
+    live.post("/api/v1/cases/BDC-0007/progress", headers=bureau, json={"state": "approved"})  # a day late
+    week = live.get("/api/v1/stats", "admin", params={"from": "2026-11-23", "to": "2026-11-27"}).json()
+    figures = {c["kind"]: c for c in week["cases"]}
+    assert (figures["promised"]["received"], figures["promised"]["decided_late"],
+            figures["promised"]["decided_on_time"]) == (1, 1, 0)
+    assert (figures["joint"]["received"], figures["joint"]["overdue_open"]) == (1, 0)
 
 
 def ready_case(live, clock, li, bureau, case_no, id_number=None):

@@ -124,7 +124,8 @@ def test_the_report_as_xlsx_and_csv_reads_back_with_chinese_headers(live, clock)
     assert work["A1"].value == "示例县政务服务中心 综合受理窗口运行工作表" and work.page_setup.fitToWidth == 1
     figures = {row[0]: row[1] for row in work.iter_rows(min_row=4, max_row=17, values_only=True)}
     assert figures["取号总数（件）"] == 4 and figures["平均等候（分钟）"] == 13.7 and figures["不满意评价（条）"] == 1
-    assert book.sheetnames == ["运行工作表", "总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "潮汐候鸟窗口", "好差评", "差评明细"]
+    assert book.sheetnames == ["运行工作表", "总览", "按事项", "按窗口", "按人员", "按时段", "忙闲", "潮汐候鸟窗口", "好差评", "差评明细",
+                               "办件"]
     staff = {row[0]: row for row in book["按人员"].iter_rows(min_row=2, values_only=True)}
     assert staff["李静（2001）"][1] == 1.0 and book["差评明细"]["H2"].value == "待处理"
     sheet = book["按事项"]
