@@ -4,15 +4,14 @@ number and the code on its screen when it has no printer (a kiosk down is not a 
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Annotated, Literal
 
-import segno
 from fastapi import APIRouter, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, Service, phone_base, require
+from caller.api.qr import qr_svg
 from caller.api.schemas import Problem, Text, TicketOut, ticket_out
 from caller.auth import Principal, Role
 from caller.queue.service import Invalid, IssueRequest
@@ -44,12 +43,6 @@ class DeskOut(BaseModel):
     green_reasons: list[str]
     kinds: dict[str, str]
     printer: bool = Field(description="the desk has a slip printer (`[desk] printer`): its tickets are printed there")
-
-
-def qr_svg(text: str) -> str:
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="svg", border=2, omitsize=True)  # a viewBox: the page sizes it
-    return out.getvalue().decode()
 
 
 @router.get("", response_model=DeskOut, responses=ERRORS, dependencies=[Depends(require(Role.DESK))])
