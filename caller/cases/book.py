@@ -8,6 +8,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from itsdangerous import BadSignature
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -72,6 +73,8 @@ class CaseBook(FollowsHall):
         self.service = service
         self.outbox = outbox or Outbox(service, None)
         self.pickup_keys = HallSigner(service.tx, service.hall.hall.id, "pickup-key", salt="onewindow-pickup")
+        # the case QR on the phone page: a signed case number the kiosk's camera reads (useless once picked up)
+        self.pickup_qr = HallSigner(service.tx, service.hall.hall.id, "pickup-qr", salt="onewindow-pickup-qr")
 
     @property
     def hall_id(self) -> str:
@@ -175,10 +178,28 @@ class CaseBook(FollowsHall):
         return dataclasses.replace(case, pickup_code=made[0]) if made else case
 
     # -- 统一出件 ----------------------------------------------------------------------------------------------------
-    def ready_for(self, *, code: str | None = None, id_number: str | None = None) -> list[int]:
-        """The ready cases a pick-up code, or an ID number (the citizen's own cases), opens."""
+    def of_ticket(self, ticket_pk: int) -> list[Case]:
+        """The cases made from a ticket (the phone page behind its slip)."""
+        def work(repo: Repository, now: dt.datetime) -> list[Case]:
+            c = t.cases.c
+            rows = repo.conn.execute(select(t.cases).where(c.hall == self.hall_id, c.ticket_pk == ticket_pk)
+                                     .order_by(c.pk)).all()
+            return [self._case(repo, row, now, history=False) for row in rows]
+
+        return self.service.tx.read(work)
+
+    def qr_text(self, case_no: str) -> str:
+        return "OWPICKUP:" + self.pickup_qr.dumps(case_no)
+
+    def ready_for(self, *, code: str | None = None, id_number: str | None = None, qr: str | None = None) -> list[int]:
+        """The ready cases a pick-up code, an ID number (the citizen's own cases) or a case QR opens."""
         c = t.cases.c
-        if code is not None:
+        if qr is not None:
+            try:
+                match = c.case_no == self.pickup_qr.loads(qr.removeprefix("OWPICKUP:"))
+            except BadSignature:
+                return []
+        elif code is not None:
             match = c.pickup_key == self.pickup_keys.digest(code)
         elif id_number is not None:
             match = c.id_key == self.service.id_keys.digest(id_number.upper())

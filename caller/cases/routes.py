@@ -122,6 +122,8 @@ class PickUp(BaseModel):
                              "(typed, or read from its QR code)")
     id_number: Text | None = Field(default=None, min_length=18, max_length=18,
                                   description="the ID card read at the kiosk: every ready case of its holder")
+    qr: Text | None = Field(default=None, max_length=300, description="the case QR of the phone page, as the "
+                            "kiosk's camera read it")
 
 
 class HandOut(BaseModel):
@@ -138,7 +140,7 @@ class Mail(BaseModel):
 @router.post("/pickups", status_code=201, responses=ERRORS)
 def take_pickup_number(body: PickUp, book: Book, request: Request,
                        who: Annotated[Principal, Depends(require(Role.KIOSK, Role.DESK))]) -> dict:
-    """A pick-up ticket for ready results (统一出件), by pick-up code or ID card: one ticket for all the citizen's
+    """A pick-up ticket for ready results (统一出件), by pick-up code, case QR or ID card: one ticket for all the citizen's
     ready cases, in `[cases] pickup_category` (the issuing window's). Asking again the same day gives the same
     ticket. 404 `nothing_to_pick_up`; 409 `no_pickup_window`; 422 `invalid_id_number`."""
     from caller.api.schemas import ticket_out
@@ -148,13 +150,13 @@ def take_pickup_number(body: PickUp, book: Book, request: Request,
 
     service = request.app.state.service
     hall = service.hall
-    if (body.code is None) == (body.id_number is None):
-        raise Invalid("code_or_id", "请提供取件码或身份证（二选一） / give a pick-up code or an ID number")
+    if sum(x is not None for x in (body.code, body.id_number, body.qr)) != 1:
+        raise Invalid("code_or_id", "请提供取件码、二维码或身份证（选一） / give one of a code, a QR or an ID number")
     if body.id_number is not None and not is_valid_id_number(body.id_number, hall.service_day(service.tx.clock())):
         raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
     if hall.cases.pickup_category is None:
         raise Refused("no_pickup_window", "本大厅未设统一出件窗口 / this hall has no issuing window")
-    pks = book.ready_for(code=body.code, id_number=body.id_number)
+    pks = book.ready_for(code=body.code, id_number=body.id_number, qr=body.qr)
     if not pks:
         raise NotFound("nothing_to_pick_up", "没有待领取的办件，请核对取件码或到咨询台询问 / nothing is ready for this")
     day = hall.service_day(service.tx.clock())

@@ -49,6 +49,8 @@ const ZH_CN = {
   ticket_done: "已办结，欢迎评价", ticket_done_plain: "已办结", ticket_gone: "此号已{status}", ticket_unknown: "查无此号",
   statuses: {"no-show": "过号", "cancelled": "取消"},
   ticket_on_hold: "已暂挂：补齐材料后请回到 {window} 号窗口继续办理",
+  phone_case: "办件 {no}（{matter}）", phone_case_due: "承诺 {due} 前办结",
+  phone_case_ready: "请凭短信中的取件码、下面的二维码或本人身份证，到统一出件窗口领取；也可在自助机扫此码取号。",
   case_title: "受理办件", case_no_hint: "办件编号（可扫码）", case_kind_immediate: "即办件", case_kind_promised: "承诺件",
   case_kind_joint: "联办件", case_limit: "承诺时限（工作日）", case_phone: "手机号（选填）", case_consent: "群众同意接收办件短信",
   case_receive: "受理", case_made: "办件 {no}（{kind}）已受理，应于 {due} 前办结", case_department: "交接部门",

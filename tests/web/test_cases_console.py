@@ -54,3 +54,31 @@ def test_a_case_is_received_handed_over_and_later_handed_out_at_the_issuing_wind
     page.click("[data-hand-out='BDC-2026-0042']")
     expect(row).to_contain_text("已领取 · 1101**********002X")
     assert live.get("/api/v1/cases/BDC-2026-0042", "desk").json()["state"] == "picked-up"
+
+
+def test_the_phone_page_follows_the_case_and_its_qr_takes_a_pick_up_number(live, page, shot):
+    from tests.web.test_desk import decode_qr
+
+    live.app.state.staff.add("2001", "李静", "402913", frozenset({StaffRole.WINDOW}), None)
+    mine = issue(live, "budongchan").json()
+    li = {"Authorization": "Bearer " + live.post("/api/v1/staff/sign-in", json={
+        "staff_no": "2001", "pin": "402913", "window": 9}).json()["token"]}
+    live.post("/api/v1/windows/9/open", headers=li)
+    live.post("/api/v1/windows/9/call-next", headers=li)
+    live.post("/api/v1/windows/9/cases", headers=li, json={"case_no": "BDC-0777", "kind": "promised", "limit_days": 5})
+    live.post("/api/v1/cases/BDC-0777/handover", headers=li, json={"department": "不动产登记中心"})
+    live.post("/api/v1/windows/9/finish", headers=li)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live.base}/t#{mine['phone_code']}")
+    expect(page.locator("#cases")).to_contain_text("办件 BDC-0777（不动产）：已交接，承诺 2026-11-30 前办结")
+    bureau = {"Authorization": "Bearer " + live.app.state.tokens.create(Role.DEPARTMENT, None, "不动产登记中心")}
+    live.post("/api/v1/cases/BDC-0777/progress", headers=bureau, json={"state": "accepted"})
+    live.post("/api/v1/cases/BDC-0777/progress", headers=bureau, json={"state": "ready"})
+    expect(page.locator("#cases")).to_contain_text("请凭短信中的取件码", timeout=10_000)
+    page.locator(".pickup-qr").scroll_into_view_if_needed()
+    page.screenshot(path=shot("phone-case-ready.png"))
+    read = decode_qr(page.locator(".pickup-qr").screenshot())
+    assert read == live.app.state.cases.qr_text("BDC-0777")  # what the page drew is what the caller signed
+    assert live.post("/api/v1/pickups", "kiosk", json={"qr": read[:-2] + "xx"}).status_code == 404  # altered
+    taken = live.post("/api/v1/pickups", "kiosk", json={"qr": read})
+    assert taken.status_code == 201 and taken.json()["cases"] == [{"case_no": "BDC-0777", "matter": "不动产"}]
