@@ -93,6 +93,22 @@ def zixun(d):  # 咨询·找茬: a speech bubble with a question mark
     d.ellipse((120, 150, 136, 166), fill=WHITE)
 
 
+def daiban(d):  # 帮办代办: a hand held out under a person
+    person(d, 128, 64, 0.8)
+    d.line((36, 186, 96, 186), fill=WHITE, width=W)
+    d.arc((60, 150, 220, 230), 200, 360, fill=WHITE, width=W)
+    d.line((96, 186, 150, 170), fill=WHITE, width=W)
+
+
+def chujian(d):  # 统一出件: a certificate with a tick, handed over
+    d.rounded_rectangle((52, 26, 204, 206), 12, outline=WHITE, width=W)
+    d.line((82, 66, 174, 66), fill=WHITE, width=W)
+    d.line((82, 100, 150, 100), fill=WHITE, width=W)
+    d.line((92, 150, 118, 176), fill=WHITE, width=W)
+    d.line((118, 176, 168, 126), fill=WHITE, width=W)
+    d.line((30, 232, 226, 232), fill=WHITE, width=W)
+
+
 def card_reader() -> Image.Image:
     """Where to put the card: the kiosk's screen above, the reader below it, the card going down onto it."""
     ink = (24, 92, 186, 255)
@@ -108,7 +124,7 @@ def card_reader() -> Image.Image:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    for draw in (shebao, yibao, minzheng, tuiyi, budongchan, qiye, gongzhang, zonghe, zixun):
+    for draw in (shebao, yibao, minzheng, tuiyi, budongchan, qiye, gongzhang, zonghe, zixun, daiban, chujian):
         image, d = canvas()
         draw(d)
         image.save(OUT / f"{draw.__name__}.png")

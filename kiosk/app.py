@@ -24,6 +24,7 @@ from kiosk.client import CallerUnavailable, Refused, new_key
 from kiosk.device_health import Reporter
 from kiosk.hardware.card_reader import CardReadError, ReadFailure
 from kiosk.journey import CardLeftOn, HomeView, Journey, Mode, TicketOutcome
+from kiosk.pickup import PickupFlow
 from kiosk.screens.check_in_screen import CheckInScreen
 from kiosk.screens.done_screen import DoneScreen
 from kiosk.screens.guide_screen import GuideScreen
@@ -31,6 +32,7 @@ from kiosk.screens.home_screen import HomeScreen
 from kiosk.screens.id_card_screen import IdCardScreen
 from kiosk.screens.message_screen import MessageScreen
 from kiosk.screens.night_screen import BookedScreen, CategoriesScreen, NightScreen, SlotsScreen
+from kiosk.screens.pickup_screen import PickupScreen
 from kiosk.screens.typed_id_screen import TypedIdScreen
 from kiosk.screens.widgets import find, rescale
 from kiosk.strings import t
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 SCREENS = {
     "home": HomeScreen, "guide": GuideScreen, "id_card": IdCardScreen, "typed_id": TypedIdScreen,
     "check_in": CheckInScreen, "done": DoneScreen, "message": MessageScreen, "night": NightScreen,
+    "pickup": PickupScreen,
     "categories": CategoriesScreen, "slots": SlotsScreen, "booked": BookedScreen,
 }
 LARGE_TYPE = 1.6  # 大字模式: every text this much larger (for elderly eyes)
@@ -49,7 +52,7 @@ CARD_REMINDER_S = 6  # after a ticket, 请取回身份证 is said again this oft
 CARD_REMINDER_MAX_S = 120  # and the done screen waits this long at most for the card to be taken
 
 
-class KioskApp(App):
+class KioskApp(PickupFlow, App):
     font_scale = NumericProperty(1.0)
     large_type = BooleanProperty(False)
 
@@ -195,6 +198,9 @@ class KioskApp(App):
                    lambda exc: self.go("message", message=t("caller_unreachable")))
 
     def choose_category(self, category: str) -> None:
+        if category == self.pickup_category():  # 统一出件: the code, the case QR or the card first
+            self.start_pickup()
+            return
         self.go("guide", category=category)
 
     def take_number(self, category: str) -> None:
@@ -215,6 +221,8 @@ class KioskApp(App):
                 typed_id: str | None = None) -> None:
         if purpose == "book":
             self._book(category, slot, card=card, typed_id=typed_id)
+        elif purpose == "pickup":
+            self.pick_up(card=card, typed_id=typed_id)
         else:
             self.issue(category, card=card, typed_id=typed_id)
 
@@ -325,6 +333,8 @@ class KioskApp(App):
             code = self.journey.scan_code(self.scan_timeout_s, stop=lambda: current != self.journey_id)
             if code is None:
                 return None
+            if purpose == "pickup":
+                return self.journey.pick_up(qr=code)
             return self.journey.check_in(code) if purpose == "check_in" else self.journey.status_text(code)
 
         def done(result: Any) -> None:

@@ -99,6 +99,11 @@ class CallerClient:
             body["id_number"] = id_number
         return self._call("POST", "/api/v1/tickets", json=body, headers={"Idempotency-Key": key or new_key()})
 
+    def pick_up(self, *, code: str | None = None, qr: str | None = None, id_number: str | None = None) -> dict:
+        """统一出件: a pick-up ticket for the citizen's ready cases (the same ticket if asked again that day)."""
+        body = {k: v for k, v in (("code", code), ("qr", qr), ("id_number", id_number)) if v is not None}
+        return self._call("POST", "/api/v1/pickups", json=body)
+
     def check_in(self, code: str) -> dict:
         return self._call("POST", "/api/v1/appointments/check-in", json={"code": code})
 

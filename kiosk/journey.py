@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from caller.engine.addresses import is_loopback_host
@@ -296,6 +296,18 @@ class Journey:
             log.warning("the slip's QR code would point at this machine (%s): printed without it", base)
             return None
         return base
+
+    # ---- 统一出件
+    def pick_up(self, *, code: str | None = None, qr: str | None = None,
+                card: IdentityCard | None = None) -> TicketOutcome:
+        """A pick-up ticket by the notice's code, the phone page's case QR or the ID card; printed and spoken like
+        any ticket. Raises Refused (nothing ready: its message is for the citizen) or CallerUnavailable."""
+        if qr is not None and not qr.startswith("OWPICKUP:"):
+            raise Refused(422, "not_a_case_qr", t("pickup_not_case_qr"))
+        answer = self.client.pick_up(code=code, qr=qr, id_number=card.id_number if card else None)
+        outcome = self._deliver(answer["ticket"], card)
+        cases = "、".join(c["case_no"] for c in answer["cases"])
+        return replace(outcome, message=t("pickup_cases", cases=cases) + "\n" + outcome.message)
 
     # ---- appointments
     def check_in(self, code: str) -> TicketOutcome:

@@ -35,6 +35,8 @@ class HallOut(BaseModel):
     public_url: str | None = Field(description="where phones reach the public pages (the slip's QR code); null: "
                                    "not configured, and kiosks print no QR code")
     demo: bool = Field(description="demo mode (./dev hall): a kiosk may point the QR code at the caller itself")
+    pickup_category: str | None = Field(default=None, description="统一出件: the kiosk asks for the pick-up code, "
+                                        "the case QR or the ID card before it issues a ticket of this category")
 
 
 @router.get("/hall", response_model=HallOut)
@@ -55,6 +57,7 @@ def hall_info(hall: HallDep, service: Service, request: Request) -> HallOut:
         self_service=SelfServiceOut(**hall.self_service.model_dump()),
         public_url=hall.hall.public_url,
         demo=request.app.state.settings.demo,
+        pickup_category=hall.cases.pickup_category,
     )
 
 

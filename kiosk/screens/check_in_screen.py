@@ -9,7 +9,7 @@ from kiosk.strings import t
 
 class CheckInScreen(KioskScreen):
     def build(self, purpose: str = "check_in", message: str = "", **data) -> None:  # noqa: ANN003
-        self.page.add_widget(Text(t("scan_qr"), size=56, bold=True))
+        self.page.add_widget(Text(t("scan_case_qr") if purpose == "pickup" else t("scan_qr"), size=56, bold=True))
         self.page.add_widget(Text(message or t("scanning"), size=36))
         buttons = [BigButton(t("back"), "back", self.app.go_home, color=GREY, size=40)]
         if purpose == "check_in":

@@ -39,6 +39,8 @@ def day_script(out: Path, suffix: str, large: bool) -> list[dict]:
         {"tap": "home"}, {"wait": "home"},
         {"tap": "check_in"}, {"wait": "check_in"}, {"shot": str(out / f"kiosk-check-in{suffix}.png")},
         {"wait": "message", "timeout": 40}, {"shot": str(out / f"kiosk-check-in-nothing{suffix}.png")},
+        {"tap": "home"}, {"wait": "home"}, {"tap": "category:chujian"}, {"wait": "pickup"},
+        *[{"tap": f"key:{d}"} for d in "2215"], {"shot": str(out / f"kiosk-pickup{suffix}.png")},
     ]
     return steps
 

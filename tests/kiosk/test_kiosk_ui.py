@@ -137,7 +137,7 @@ def test_every_screen_renders_by_day_and_at_night(tmp_path):
 
     screenshots.main_into(tmp_path, sizes=(720, 1280), large_modes=(False,))
     shots = sorted(tmp_path.glob("kiosk-*.png"))
-    assert len(shots) == 11, [s.name for s in shots]
+    assert len(shots) == 12, [s.name for s in shots]
     for shot in shots:
         image = Image.open(shot).convert("L")
         assert image.size == (720, 1280)
