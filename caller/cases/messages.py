@@ -9,17 +9,16 @@ import datetime as dt
 import logging
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from caller.notify.sms import SmsFailed, SmsGateway
+from caller.queue.deliveries import Deliveries
 from caller.queue.service import QueueService
 from caller.storage import tables as t
 from caller.storage.repository import Repository
 
 log = logging.getLogger(__name__)
-RETRY_AFTER_S = (30, 120, 600, 1800)  # the pause after the 1st, 2nd, … failure; after the 5th it is given up
 BATCH = 20
-LEASE_S = 60  # a message being sent is not taken by another round for this long
 
 
 def ready_text(hall_name: str, case_no: str, matter: str, code: str) -> str:
@@ -36,6 +35,7 @@ class Outbox:
     def __init__(self, service: QueueService, gateway: SmsGateway | None):
         self.service = service
         self.gateway = gateway
+        self.deliveries = Deliveries(service.tx, t.sms_outbox, "id")
 
     @property
     def hall_id(self) -> str:
@@ -61,53 +61,20 @@ class Outbox:
 
         sent = 0
         for row in self.service.tx.read(due):
-            if not self._claim(row.id):
+            if not self.deliveries.claim(row.id):
                 continue  # another process (or round) is sending it
             try:
                 if not row.phone:
                     raise SmsFailed("no phone number (the case closed)")
                 self.gateway.send(row.phone, row.text)
             except SmsFailed as exc:
-                self._failed(row, exc.reason)
+                if self.deliveries.failed(row.id, row.attempts, exc.reason):
+                    log.warning("a text message of case %s was given up after %d attempts: %s", row.case_no,
+                                row.attempts + 1, exc.reason)
                 continue
-            self._sent(row)
+            self.deliveries.sent(row.id, row.attempts, text=_blanked(row.text))  # the code is not kept once sent
             sent += 1
         return sent
-
-    def _claim(self, message_id: int) -> bool:
-        """Take a due message for this round: its next try moves a lease ahead, so nobody else sends it meanwhile;
-        should this process die while sending, it is due again after the lease (at least once, rarely twice)."""
-        o = t.sms_outbox.c
-
-        def work(repo: Repository, now: dt.datetime) -> bool:
-            taken = repo.conn.execute(update(t.sms_outbox).where(
-                o.id == message_id, o.state == "pending", o.next_at <= now).values(
-                next_at=now + dt.timedelta(seconds=LEASE_S)))
-            return taken.rowcount == 1
-
-        return self.service.tx.write(work)
-
-    def _sent(self, row) -> None:  # noqa: ANN001
-        def work(repo: Repository, now: dt.datetime) -> None:
-            repo.conn.execute(update(t.sms_outbox).where(t.sms_outbox.c.id == row.id).values(
-                state="sent", sent_at=now, attempts=row.attempts + 1, last_error=None,
-                text=_blanked(row.text)))
-
-        self.service.tx.write(work)
-
-    def _failed(self, row, reason: str) -> None:  # noqa: ANN001
-        attempts = row.attempts + 1
-        gave_up = attempts > len(RETRY_AFTER_S)
-        if gave_up:
-            log.warning("a text message of case %s was given up after %d attempts: %s", row.case_no, attempts, reason)
-
-        def work(repo: Repository, now: dt.datetime) -> None:
-            pause = dt.timedelta(seconds=RETRY_AFTER_S[min(attempts, len(RETRY_AFTER_S)) - 1])
-            repo.conn.execute(update(t.sms_outbox).where(t.sms_outbox.c.id == row.id).values(
-                state="failed" if gave_up else "pending", attempts=attempts, last_error=reason[:120],
-                next_at=now + pause))
-
-        self.service.tx.write(work)
 
     def of_case(self, repo: Repository, case_pk: int) -> list[dict]:
         o = t.sms_outbox.c
