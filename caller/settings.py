@@ -38,6 +38,10 @@ class CallerSettings(BaseSettings):
     sms_url: str | None = None
     sms_key_id: str = ""
     sms_secret: str = ""
+    # the provincial 好差评 platform every rating is posted to (caller/ratings/platform.py); none: kept, not sent
+    haochaping_url: str | None = None
+    haochaping_key_id: str = ""
+    haochaping_secret: str = ""
 
     @model_validator(mode="after")
     def _tls_pair(self) -> CallerSettings:

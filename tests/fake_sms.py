@@ -1,5 +1,6 @@
-"""A stand-in SMS gateway on loopback: it checks each request's signature the way a provider would (its own HMAC,
-not the caller's code), keeps the messages it accepted, and can be told to fail the next requests."""
+"""A stand-in SMS gateway (or 好差评 platform: the same signed JSON) on loopback: it checks each request's signature
+the way a provider would (its own HMAC, not the caller's code), keeps the messages it accepted, and can be told to
+fail the next requests."""
 
 from __future__ import annotations
 

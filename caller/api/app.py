@@ -45,6 +45,7 @@ from caller.office import routes as office_routes
 from caller.office.book import OfficeBook
 from caller.office.book import Refused as OfficeRefused
 from caller.notices.book import NoticeBook
+from caller.notify.signed import SignedPoster
 from caller.notify.sms import SmsGateway
 from caller.printing import routes as printing_routes
 from caller.reception import routes as reception_routes
@@ -57,6 +58,7 @@ from caller.queue.service import QueueService
 from caller.queue.stranded import warn_stranded
 from caller.ratings.book import RatingBook
 from caller.ratings.pairing import Pairing
+from caller.ratings.platform import PlatformExport
 from caller.settings import CallerSettings
 from caller.staff import routes as staff_routes
 from caller.staff.book import StaffBook
@@ -190,6 +192,7 @@ def create_app(
                 office.sync,  # a version another process saved, should its event have been missed
                 app.state.reports.roll_up_recent,  # yesterday's figures kept: a month's report reads 22 rows
                 app.state.cases.outbox.send_due,  # cases' text messages: what failed is retried
+                app.state.ratings.export.send_due,  # ratings for the 好差评 platform: what failed is retried
                 service.dispatch,
                 notices.sweep,
             ):
@@ -237,9 +240,13 @@ def create_app(
     app.state.cases = CaseBook(service, Outbox(service, gateway))
     app.state.followups = FollowUpBook(service)
     app.state.ratings.on_bad_rating = app.state.followups.for_bad_rating
+    app.state.ratings.export = PlatformExport(service, SignedPoster(
+        settings.haochaping_url, settings.haochaping_key_id, settings.haochaping_secret)
+        if settings.haochaping_url else None)
     app.state.reports.followups = app.state.followups
     app.state.reports.cases = app.state.cases
     app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases, app.state.followups)
+    app.state.monitor.rating_export = app.state.ratings.export
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()

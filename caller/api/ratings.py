@@ -15,7 +15,7 @@ from caller.api.qr import qr_svg
 from caller.auth import Principal, Role
 from caller.ratings.book import RatingBook
 from caller.ratings.pairing import Pairing
-from caller.ratings.rules import LEVEL_NAMES, MAX_REASONS, REASONS
+from caller.ratings.rules import LEVEL_NAMES, MAX_REASONS, REASONS, Invalid
 
 router = APIRouter(prefix="/api/v1", tags=["ratings"])
 ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422)}
@@ -121,7 +121,8 @@ class PhoneTicketOut(BaseModel):
 
 
 @router.post("/ratings", status_code=201, response_model=RatingOut, responses=ERRORS)
-def rate(body: RateBody, book: Book, who: Annotated[Principal | None, Depends(optional_principal)]) -> RatingOut:
+def rate(body: RateBody, book: Book, request: Request,
+         who: Annotated[Principal | None, Depends(optional_principal)]) -> RatingOut:
     """一事一评, once per finished service. The right to rate comes from the slip's `code` (the citizen's phone),
     or from the window's evaluator token, which rates only the service its window finished last. A ticket id
     alone, which boards and counters see, rates nothing."""
@@ -132,9 +133,21 @@ def rate(body: RateBody, book: Book, who: Annotated[Principal | None, Depends(op
     else:
         raise Forbidden("rating_needs_code", "请扫描号票上的二维码或在窗口评价器上评价 / rate with the slip's QR code "
                         "or at the window's evaluator")
+    if book.export is not None and book.export.poster is not None:
+        request.app.state.hub.run_soon(book.export.send_due)  # to the 好差评 platform now, not at the next check
     return RatingOut(number=rating.number, category=rating.category, window=rating.window, level=rating.level,
                      level_name=LEVEL_NAMES[rating.level], reasons=list(rating.reasons),
                      rated_at=book.hall.local(rating.rated_at).isoformat())
+
+
+@router.get("/ratings/export", responses=ERRORS, dependencies=[Depends(require(Role.ADMIN))])
+def ratings_export(book: Book, day_from: dt.date = Query(alias="from"), day_to: dt.date = Query(alias="to")) -> list[dict]:
+    """Every rating of the days in the shape the provincial 好差评 platform takes (per service: `service_id`,
+    `case_no`, `matter`, `window`, `staff`, `level`, `reason_classes`, `channel`, `rated_at`), each with its
+    `delivery` to the configured platform (`pending`, `sent`, or `failed` after the last retry)."""
+    if day_to < day_from or (day_to - day_from).days > 366:
+        raise Invalid("invalid_range", "日期范围有误（最多 366 天） / `from`–`to` is not a range of at most 366 days")
+    return book.export.listed(day_from, day_to) if book.export else []
 
 
 @router.get("/ratings/reasons", response_model=list[ReasonOut])

@@ -57,6 +57,7 @@ class RatingBook(FollowsHall):
         self.tx = service.tx
         self.codes = PhoneCodes(service.tx, service.hall.hall.id)
         self.on_bad_rating = None  # the follow-ups' 整改 (caller/followups), given by the app
+        self.export = None  # the 好差评 platform's outbox (caller/ratings/platform.py), given by the app
 
     def _last_finish(self, conn, ticket_pk: int):  # noqa: ANN001, ANN202
         """The ticket's latest ticket-finished event: a transferred ticket is served, and rated, once more."""
@@ -115,6 +116,8 @@ class RatingBook(FollowsHall):
             service_day=finish.service_day, category=rating.category, window=rating.window, staff=rating.staff,
             level=rating.level, reason=text, reason_codes=",".join(picked) or None, channel=channel, rated_at=now,
         )).inserted_primary_key[0]
+        if self.export is not None:  # kept for the provincial 好差评 platform, in the rating's own transaction
+            self.export.enqueue(repo, now, pk)
         if rating.level <= 2 and self.on_bad_rating is not None:  # 整改, in the rating's own transaction
             reasons = "、".join([REASONS.get(c, c) for c in picked] + ([text] if text else []))
             self.on_bad_rating(repo, now, pk, window=rating.window, staff=rating.staff,

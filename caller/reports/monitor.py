@@ -38,6 +38,7 @@ class Monitor(FollowsHall):
         self.notices = notices
         self.cases = cases
         self.followups = followups
+        self.rating_export = None  # the 好差评 platform's outbox, given by the app: ratings it gave up on
 
     def view(self) -> dict:
         hall = self.hall
@@ -93,6 +94,9 @@ class Monitor(FollowsHall):
             else:
                 alerts.append(Alert("sms_retrying", f"短信未送达，正在重试（第 {message['attempts']} 次失败）："
                                                     f"办件 {message['case_no']}"))
+        given_up = self.rating_export.given_up() if self.rating_export else 0
+        if given_up:
+            alerts.append(Alert("haochaping_failed", f"好差评上报失败 {given_up} 条：请检查与省好差评平台的连接"))
         for item in self.followups.listed("overdue") if self.followups else []:
             alerts.append(Alert("followup_overdue", f"{item.kind_name}逾期未答复：{item.what[:20]}（应于 "
                                                     f"{item.due_day:%m-%d} 前答复，负责人 {item.owner or '未指定'}）"))

@@ -387,6 +387,20 @@ followups = Table(
     Index("ix_followups_open", "hall", "state", "due_day"),
 )
 
+rating_exports = Table(
+    "rating_exports",
+    metadata,
+    Column("rating_pk", BigId, ForeignKey("ratings.pk"), primary_key=True),
+    Column("hall", String(32), nullable=False),
+    Column("payload", Text, nullable=False),  # what is (and was) sent to the provincial 好差评 platform, as JSON
+    Column("state", String(8), nullable=False),  # pending | sent | failed (given up: shown to the manager)
+    Column("attempts", Integer, nullable=False),
+    Column("next_at", UtcDateTime, nullable=False),
+    Column("last_error", String(120)),
+    Column("sent_at", UtcDateTime),
+    Index("ix_rating_exports_due", "hall", "state", "next_at"),
+)
+
 # the readiness check writes its hall's row, to learn whether the database takes writes now
 health_probes = Table(
     "health_probes",
