@@ -227,29 +227,6 @@ def run_lunch_rota(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_kiosk(args: argparse.Namespace) -> int:
-    from kiosk.runner import run_kiosk as run
-    from kiosk.settings import KioskSettings
-
-    overrides = {k: v for k, v in vars(args).items() if k in KioskSettings.model_fields and v is not None}
-    return run(KioskSettings(**overrides))
-
-
-def run_display(args: argparse.Namespace) -> int:
-    from display.runner import run_display as run
-    from display.settings import DisplaySettings
-
-    overrides = {k: v for k, v in vars(args).items() if k in DisplaySettings.model_fields and v is not None}
-    return run(DisplaySettings(**overrides))
-
-
-def run_devices_test(args: argparse.Namespace) -> int:
-    from kiosk.self_test import run_self_test
-
-    return run_self_test(printer=args.printer, card_reader=args.card_reader, camera=args.camera, speech=args.speech,
-                         paper_mm=args.paper_mm, simulated=args.simulated)
-
-
 def run_simulate(args: argparse.Namespace) -> int:
     import json
     import time
@@ -356,38 +333,6 @@ def build_parser() -> argparse.ArgumentParser:
     move.add_argument("--to", dest="target", required=True, help="a category id of the hall file")
     db_options(move)
     move.set_defaults(func=run_move_tickets)
-    kiosk = sub.add_parser("kiosk", help="run the self-service kiosk (Kivy); devices from ONEWINDOW_KIOSK_* or options")
-    kiosk.add_argument("--caller-url", dest="caller_url")
-    kiosk.add_argument("--token")
-    kiosk.add_argument("--token-file", dest="token_file", type=Path)
-    kiosk.add_argument("--printer")
-    kiosk.add_argument("--card-reader", dest="card_reader")
-    kiosk.add_argument("--camera")
-    kiosk.add_argument("--speech")
-    kiosk.add_argument("--paper-mm", dest="paper_mm", type=int, choices=[58, 80])
-    kiosk.add_argument("--simulated", action="store_true", default=None,
-                       help="simulated devices for whatever is not given: demo card reader, slips to a file, …")
-    kiosk.add_argument("--fullscreen", action="store_true", default=None)
-    kiosk.set_defaults(func=run_kiosk)
-    board = sub.add_parser("display", help="run the lobby board (Kivy) that shows and speaks the calls")
-    board.add_argument("--caller-url", dest="caller_url")
-    board.add_argument("--token")
-    board.add_argument("--token-file", dest="token_file", type=Path)
-    board.add_argument("--window", type=int, help="window mode: the small screen above one window")
-    board.add_argument("--announcer", help="play:// (default), wav:///dir or none://")
-    board.add_argument("--clips", type=Path, help="a folder of recorded clips to speak with")
-    board.add_argument("--fullscreen", action="store_true", default=None)
-    board.set_defaults(func=run_display)
-    devices = sub.add_parser("devices", help="the installer's device self-test")
-    devices_sub = devices.add_subparsers(dest="devices_command", required=True)
-    self_test = devices_sub.add_parser("test", help="print a test slip, read a card, decode the camera, speak")
-    self_test.add_argument("--printer")
-    self_test.add_argument("--card-reader", dest="card_reader")
-    self_test.add_argument("--camera")
-    self_test.add_argument("--speech")
-    self_test.add_argument("--paper-mm", dest="paper_mm", type=int, choices=[58, 80], default=80)
-    self_test.add_argument("--simulated", action="store_true", help="test against the simulated devices")
-    self_test.set_defaults(func=run_devices_test)
     rota = sub.add_parser("lunch-rota", help="print which window takes its lunch break when (staggered)")
     rota.add_argument("--hall", dest="hall_file", type=Path)
     rota.add_argument("--date", type=dt.date.fromisoformat, help="YYYY-MM-DD")
@@ -409,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.set_defaults(func=run_simulate)
     from caller import tls
     from caller.office import cli as office_cli
+    from display import cli as display_cli
+    from kiosk import cli as kiosk_cli
     from caller.reports import cli as report_cli
     from caller.staff import cli as staff_cli
 
@@ -416,6 +363,8 @@ def build_parser() -> argparse.ArgumentParser:
     staff_cli.add_commands(sub)
     report_cli.add_commands(sub)
     office_cli.add_commands(sub)
+    kiosk_cli.add_commands(sub)
+    display_cli.add_commands(sub)
     return parser
 
 
