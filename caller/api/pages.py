@@ -36,6 +36,12 @@ def office_page() -> FileResponse:
     return FileResponse(WEB / "office.html")
 
 
+@router.get("/department")
+def department_page() -> FileResponse:
+    """部门办件: a back office without an approval system reports its cases' progress (a department member)."""
+    return FileResponse(WEB / "department.html")
+
+
 @router.get("/accounts")
 def accounts_page() -> FileResponse:
     """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""

@@ -15,7 +15,7 @@ from caller.auth import Principal, Role
 from caller.cases.book import CaseBook, Invalid, Refused
 from caller.engine.identity import mask_text
 from caller.engine.model import NotFound
-from caller.cases.rules import CASE_NUMBER, REPORTABLE, CaseKind, CaseState
+from caller.cases.rules import CASE_NUMBER, PROGRESS, REPORTABLE, STATE_NAMES, CaseKind, CaseState
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
@@ -61,7 +61,9 @@ def staff_of(who: Principal) -> str:
 
 
 def shown(case) -> dict:  # noqa: ANN001
-    return dataclasses.asdict(case)
+    state = CaseState(case.state)
+    return dataclasses.asdict(case) | {"next_states": [{"state": s.value, "name": STATE_NAMES[s]}
+                                                       for s in CaseState if s in PROGRESS.get(state, ())]}
 
 
 @router.post("/windows/{window}/cases", status_code=201, responses=ERRORS)
@@ -98,11 +100,16 @@ def progress(case_no: str, body: Progress, book: Book, request: Request,
     return shown(case)
 
 
-@router.get("/cases", responses=ERRORS, dependencies=[Depends(require(Role.DESK))])
-def open_cases(book: Book, only: Annotated[Literal["near", "overdue"] | None, Query()] = None) -> list[dict]:
+@router.get("/cases", responses=ERRORS)
+def open_cases(book: Book, who: Annotated[Principal, Depends(require(Role.DESK, Role.DEPARTMENT))],
+               only: Annotated[Literal["near", "overdue"] | None, Query()] = None) -> list[dict]:
     """Cases not yet closed, the nearest to their promised day first, each with `timing`: on_time, near (within
-    `[cases] warn_working_days`), overdue (超时, with the department that holds it) or done (decided)."""
-    return [shown(case) for case in book.open_cases(only)]
+    `[cases] warn_working_days`), overdue (超时, with the department that holds it) or done (decided), and the
+    states the back office may report next. A department sees only the cases handed to it."""
+    cases = book.open_cases(only)
+    if who.role is Role.DEPARTMENT:
+        cases = [case for case in cases if case.department == who.label]
+    return [shown(case) for case in cases]
 
 
 @router.get("/cases/{case_no}", responses=ERRORS)

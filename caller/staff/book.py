@@ -33,7 +33,8 @@ from caller.storage import tables as t
 
 def _member(row) -> StaffMember:  # noqa: ANN001 - a result row
     return StaffMember(row.id, row.staff_no, row.name, frozenset(StaffRole(r) for r in row.roles.split(",")),
-                       parse_windows(row.windows), row.disabled_at is not None, row.wrong_pins, row.locked_until)
+                       parse_windows(row.windows), row.disabled_at is not None, row.wrong_pins, row.locked_until,
+                       row.department)
 
 
 class StaffBook:
@@ -47,20 +48,24 @@ class StaffBook:
         self.hasher = PasswordHasher()  # argon2id with the library's defaults (64 MiB, 3 passes)
 
     # ---- accounts
-    def add(self, staff_no: str, name: str, pin: str, roles: frozenset[StaffRole], windows: frozenset[int] | None
-            ) -> StaffMember:
+    def add(self, staff_no: str, name: str, pin: str, roles: frozenset[StaffRole], windows: frozenset[int] | None,
+            department: str | None = None) -> StaffMember:
         check_staff_no(staff_no)
         check_pin(pin)
         name = name.strip()
         if not 1 <= len(name) <= 64:
             raise StaffRuleError("invalid_name", "姓名为 1–64 个字 / a name is 1-64 characters")
+        department = (department or "").strip() or None
+        if (StaffRole.DEPARTMENT in roles) != (department is not None) or (department and len(department) > 64):
+            raise StaffRuleError("department_needed", "后台部门人员须填写所属部门（且只有他们填写） / a department "
+                                 "member needs their department, and only they have one")
         with self.engine.begin() as conn:
             if self._row(conn, staff_no) is not None:
                 raise StaffRuleError("staff_exists", f"工号 {staff_no} 已存在 / staff number {staff_no} exists")
             conn.execute(insert(t.staff).values(
                 hall=self.hall, staff_no=staff_no, name=name, pin_hash=self.hasher.hash(pin),
                 roles=",".join(sorted(r.value for r in roles)), windows=format_windows(windows), wrong_pins=0,
-                created_at=self.clock()))
+                created_at=self.clock(), department=department))
             return _member(self._row(conn, staff_no))
 
     def list(self) -> list[StaffMember]:
@@ -93,8 +98,8 @@ class StaffBook:
         return self.member(staff_no)
 
     # ---- signing in and out
-    def sign_in(self, staff_no: str, pin: str, window: int | None, help_window: bool = False, admin: bool = False
-                ) -> tuple[str, StaffMember, dt.datetime]:
+    def sign_in(self, staff_no: str, pin: str, window: int | None, help_window: bool = False, admin: bool = False,
+                department: bool = False) -> tuple[str, StaffMember, dt.datetime]:
         """A counter token for `window` (a desk token when None: the 咨询台; an admin token for the accounts page
         when `admin`), its member and when it expires. Unknown numbers and wrong PINs get the
         same answer; five wrong PINs in a row lock the account for 15 minutes. A member signed in elsewhere is
@@ -103,7 +108,7 @@ class StaffBook:
         with self.engine.begin() as conn:
             row = self._row(conn, staff_no, for_update=True) if staff_no.isalnum() else None
             member = _member(row) if row is not None else None
-            refusal = sign_in_refusal(member, window, now, help_window, admin)
+            refusal = sign_in_refusal(member, window, now, help_window, admin, department)
             if refusal is not None:
                 raise refusal
             assert member is not None and row is not None
@@ -113,8 +118,11 @@ class StaffBook:
                 if window is not None:
                     self._end_window_sessions(conn, window, now)
                 expires = now + (ADMIN_SESSION if admin else SESSION)
-                role = Role.ADMIN if admin else Role.COUNTER if window is not None else Role.DESK
-                token, token_id = self.tokens.create_with_id(role, window, member.label, staff_id=member.id,
+                role = Role.ADMIN if admin else Role.DEPARTMENT if department else \
+                    Role.COUNTER if window is not None else Role.DESK
+                # a department member's session is labelled with the department: its cases are the department's
+                label = member.department if department else member.label
+                token, token_id = self.tokens.create_with_id(role, window, label, staff_id=member.id,
                                                              expires_at=expires, conn=conn)
                 conn.execute(insert(t.staff_sessions).values(hall=self.hall, staff_id=member.id, window=window,
                                                              token_id=token_id, started_at=now))

@@ -37,7 +37,7 @@ def run_staff(args: argparse.Namespace) -> int:
         book = _book(args)
         if args.staff_command == "add":
             member = book.add(args.staff_no, args.name, _read_pin(), parse_roles(args.roles),
-                              parse_windows(args.windows))
+                              parse_windows(args.windows), args.department)
             print(f"added {member.staff_no} {member.name}: {', '.join(sorted(r.value for r in member.roles))}, "
                   f"windows {format_windows(member.windows) or '-'}")
         elif args.staff_command == "list":
@@ -61,8 +61,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add = staff_sub.add_parser("add", help="a new account; the PIN is asked for (or read from standard input)")
     add.add_argument("staff_no", help="工号")
     add.add_argument("--name", required=True)
-    add.add_argument("--roles", default="window", help="window,desk,help,manager,admin (comma-separated)")
+    add.add_argument("--roles", default="window", help="window,desk,help,manager,admin,department (comma-separated)")
     add.add_argument("--windows", default="", help="the windows it may sign in to: 1-6,9 or *")
+    add.add_argument("--department", help="a department member's back office, as cases are handed to it")
     listing = staff_sub.add_parser("list", help="the accounts (no PINs)")
     disable = staff_sub.add_parser("disable", help="no more sign-ins; open sessions end at once")
     disable.add_argument("staff_no")

@@ -18,7 +18,7 @@ from caller.staff.rules import StaffMember, StaffRuleError, format_windows, pars
 router = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422, 429)}
 STATUS = {"sign_in_failed": 401, "account_locked": 403, "window_not_allowed": 403, "desk_not_allowed": 403,
-          "admin_not_allowed": 403,
+          "admin_not_allowed": 403, "department_not_allowed": 403,
           "staff_exists": 409,
           "unknown_staff": 404}
 StaffNo = Annotated[str, Path(min_length=2, max_length=16, pattern=r"^[A-Za-z0-9]+$")]
@@ -52,6 +52,8 @@ class SignInBody(BaseModel):
     window: int | None = Field(default=None, ge=1, le=999, description="the counter; none: the 咨询台 (desk, help "
                                "and manager roles)")
     admin: bool = Field(default=False, description="the accounts page (admin role): an admin token for 1 hour")
+    department: bool = Field(default=False, description="the department page (department role): a department "
+                             "token for the member's department")
 
 
 class SignInOut(BaseModel):
@@ -70,6 +72,7 @@ class StaffOut(BaseModel):
     windows: str = Field(description="'1-6,9' or '*' (every window)")
     disabled: bool
     locked: bool
+    department: str | None = None
 
 
 class AddBody(BaseModel):
@@ -79,6 +82,7 @@ class AddBody(BaseModel):
     pin: Text = Field(min_length=6, max_length=12)
     roles: list[Text] = Field(min_length=1, max_length=5, description="window, desk, help, manager, admin")
     windows: Text = Field(default="", max_length=128, description="'1-6,9', '*' for every window, '' for none")
+    department: Text | None = Field(default=None, max_length=64, description="a department member's department")
 
 
 class PinBody(BaseModel):
@@ -89,7 +93,8 @@ class PinBody(BaseModel):
 def staff_out(member: StaffMember, book: StaffBook) -> StaffOut:
     locked = member.locked_until is not None and member.locked_until > book.clock()
     return StaffOut(staff_no=member.staff_no, name=member.name, roles=sorted(r.value for r in member.roles),
-                    windows=format_windows(member.windows), disabled=member.disabled, locked=locked)
+                    windows=format_windows(member.windows), disabled=member.disabled, locked=locked,
+                    department=member.department)
 
 
 @router.post("/sign-in", status_code=201, response_model=SignInOut, responses=ERRORS)
@@ -104,17 +109,20 @@ def sign_in(body: SignInBody, book: Book, hall: HallDep) -> SignInOut:
         if spec is None:
             raise NotFound("unknown_window", f"没有 {body.window} 号窗口 / no window {body.window}")
         help_window = spec.kind is WindowKind.HELP  # 帮办 staff sign in there too
-    if body.admin and body.window is not None:
-        raise StaffRefusal(StaffRuleError("invalid_request", "账号管理登录不选窗口 / admin sign-in takes no window"))
+    if (body.admin or body.department) and body.window is not None or body.admin and body.department:
+        raise StaffRefusal(StaffRuleError("invalid_request", "账号管理或部门登录不选窗口 / admin or department "
+                                                             "sign-in takes no window"))
     token, member, expires = refusing(lambda: book.sign_in(body.staff_no, body.pin, body.window, help_window,
-                                                           body.admin))
-    role = Role.ADMIN if body.admin else Role.COUNTER if body.window is not None else Role.DESK
+                                                           body.admin, body.department))
+    role = Role.ADMIN if body.admin else Role.DEPARTMENT if body.department else \
+        Role.COUNTER if body.window is not None else Role.DESK
     return SignInOut(token=token, role=role.value, window=body.window, staff_no=member.staff_no, name=member.name,
                      expires_at=hall.local(expires).isoformat())
 
 
 @router.post("/sign-out", status_code=204, responses=ERRORS)
-def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK, Role.ADMIN))]) -> Response:
+def sign_out(book: Book, who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK, Role.ADMIN,
+                                                                 Role.DEPARTMENT))]) -> Response:
     """退出: the session's token stops at once."""
     book.sign_out(who)
     return Response(status_code=204)
@@ -130,7 +138,7 @@ def list_staff(book: Book) -> list[StaffOut]:
 def add_staff(body: AddBody, book: Book) -> StaffOut:
     """A new account: 工号, name, a PIN of 6–12 digits (not 111111 or 123456), roles, windows."""
     member = refusing(lambda: book.add(body.staff_no, body.name, body.pin, parse_roles(",".join(body.roles)),
-                                       parse_windows(body.windows)))
+                                       parse_windows(body.windows), body.department))
     return staff_out(member, book)
 
 

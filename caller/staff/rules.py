@@ -23,6 +23,7 @@ class StaffRole(StrEnum):
     HELP = "help"  # 帮办代办
     MANAGER = "manager"
     ADMIN = "admin"
+    DEPARTMENT = "department"  # a back-office department's member: the department page, its own cases only
 
 
 class StaffRuleError(ValueError):
@@ -101,6 +102,7 @@ class StaffMember:
     disabled: bool = False
     wrong_pins: int = 0
     locked_until: dt.datetime | None = None
+    department: str | None = None  # the back office a department member acts for
 
     @property
     def label(self) -> str:
@@ -117,7 +119,7 @@ DESK_ROLES = frozenset({StaffRole.DESK, StaffRole.HELP, StaffRole.MANAGER})  # w
 
 
 def sign_in_refusal(member: StaffMember | None, window: int | None, now: dt.datetime,
-                    help_window: bool = False, admin: bool = False) -> StaffRuleError | None:
+                    help_window: bool = False, admin: bool = False, department: bool = False) -> StaffRuleError | None:
     """Why this member may not sign in to `window` (None: the 咨询台; `admin`: the accounts page) now (the PIN
     checked apart), or None."""
     if member is None or member.disabled:
@@ -128,6 +130,10 @@ def sign_in_refusal(member: StaffMember | None, window: int | None, now: dt.date
     if admin:
         if StaffRole.ADMIN not in member.roles:
             return StaffRuleError("admin_not_allowed", "您没有账号管理权限 / not an administrator")
+        return None
+    if department:
+        if StaffRole.DEPARTMENT not in member.roles or not member.department:
+            return StaffRuleError("department_not_allowed", "您不是后台部门人员 / not a department member")
         return None
     if window is None:
         if not member.roles & DESK_ROLES:

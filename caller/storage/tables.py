@@ -175,6 +175,7 @@ staff = Table(
     Column("locked_until", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("disabled_at", UtcDateTime),
+    Column("department", String(64)),  # a back-office department's member: the department they act for
     UniqueConstraint("hall", "staff_no", name="uq_staff_hall_staff_no"),
 )
 

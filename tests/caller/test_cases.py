@@ -267,3 +267,34 @@ def test_text_messages_reach_the_gateway_signed_and_a_failure_is_retried_then_sh
         with live.app.state.service.db.engine.connect() as conn:
             phones = dict(conn.execute(select(t.cases.c.case_no, t.cases.c.phone)).all())
         assert phones["BDC-0301"] is None and phones["BDC-0303"] == "13987654321"  # deleted when it closed
+
+
+def test_a_department_member_signs_in_for_the_department_and_sees_only_its_cases(live):
+    from caller.staff.rules import StaffRole
+
+    book = live.app.state.staff
+    problem(live.post("/api/v1/staff", "admin", json={"staff_no": "3001", "name": "孙伟", "pin": "580314",
+                                                      "roles": ["department"]}), 422, "department_needed")
+    added = live.post("/api/v1/staff", "admin", json={"staff_no": "3001", "name": "孙伟", "pin": "580314",
+                                                      "roles": ["department"], "department": "不动产登记中心"})
+    assert added.status_code == 201 and added.json()["department"] == "不动产登记中心"
+    book.add("2001", "李静", "402913", frozenset({StaffRole.WINDOW}), None)
+    problem(live.post("/api/v1/staff/sign-in", json={"staff_no": "2001", "pin": "402913", "department": True}), 403,
+            "department_not_allowed")
+    session = live.post("/api/v1/staff/sign-in", json={"staff_no": "3001", "pin": "580314", "department": True})
+    assert session.status_code == 201 and session.json()["role"] == "department"
+    sun = {"Authorization": "Bearer " + session.json()["token"]}
+    li = {"Authorization": "Bearer " + live.post("/api/v1/staff/sign-in", json={
+        "staff_no": "2001", "pin": "402913", "window": 9}).json()["token"]}
+    case_at_window(live, 9, li, "BDC-0601", kind="promised", limit_days=3)
+    live.post("/api/v1/cases/BDC-0601/handover", headers=li, json={"department": "不动产登记中心"})
+    live.post("/api/v1/windows/9/finish", headers=li)
+    live.post("/api/v1/windows/9/call-next", headers=li)
+    case_at_window(live, 9, li, "MZ-0602", kind="promised", limit_days=3)
+    live.post("/api/v1/cases/MZ-0602/handover", headers=li, json={"department": "民政局"})
+    mine = live.get("/api/v1/cases", headers=sun).json()
+    assert [c["case_no"] for c in mine] == ["BDC-0601"]
+    assert [s["name"] for s in mine[0]["next_states"]] == ["部门已接收", "审批中", "需补正材料", "不予许可"]
+    moved = live.post("/api/v1/cases/BDC-0601/progress", headers=sun, json={"state": "accepted"}).json()
+    assert moved["history"][-1]["actor"] == "不动产登记中心"
+    problem(live.post("/api/v1/cases/MZ-0602/progress", headers=sun, json={"state": "accepted"}), 404, "unknown_case")
