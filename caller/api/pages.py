@@ -42,6 +42,12 @@ def department_page() -> FileResponse:
     return FileResponse(WEB / "department.html")
 
 
+@router.get("/followups")
+def followups_page() -> FileResponse:
+    """投诉与整改: complaints and the 整改 of bad ratings, assigned, answered and called back (desk, help or manager)."""
+    return FileResponse(WEB / "followups.html")
+
+
 @router.get("/accounts")
 def accounts_page() -> FileResponse:
     """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""
