@@ -22,6 +22,7 @@ from caller.api import (
     hall_info,
     health,
     pages,
+    phone,
     queue,
     ratings,
     tickets,
@@ -251,7 +252,7 @@ def create_app(
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
-    for module in (health, queue, hall_info, tickets, appointments, ratings, windows, desk, events, pages,
+    for module in (health, queue, hall_info, tickets, appointments, ratings, phone, windows, desk, events, pages,
                    staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes,
                    case_routes, followup_routes):
         app.include_router(module.router)

@@ -10,8 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import Forbidden, principal, require, require_window
-from caller.api.schemas import FreeText, Problem, Text, TicketOut, ticket_out
-from caller.api.qr import qr_svg
+from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Principal, Role
 from caller.ratings.book import RatingBook
 from caller.ratings.pairing import Pairing
@@ -103,23 +102,6 @@ class CodeBody(BaseModel):
     code: Text = Field(min_length=1, max_length=256, description="the slip's code (what its QR carries)")
 
 
-class PhoneCaseOut(BaseModel):
-    case_no: str
-    matter: str
-    state: str
-    state_name: str
-    due_day: str | None
-    pickup_qr_svg: str | None = Field(default=None, description="ready: the case QR the kiosk's camera takes")
-
-
-class PhoneTicketOut(BaseModel):
-    ticket: TicketOut
-    rating: Literal["open", "rated", "not_served"] | None = Field(
-        description="open: the latest service may be rated; rated; not_served (closed by the day-end sweep); "
-                    "null while not finished")
-    cases: list[PhoneCaseOut] = Field(default_factory=list, description="the cases (办件) made from this ticket")
-
-
 @router.post("/ratings", status_code=201, response_model=RatingOut, responses=ERRORS)
 def rate(body: RateBody, book: Book, request: Request,
          who: Annotated[Principal | None, Depends(optional_principal)]) -> RatingOut:
@@ -190,20 +172,6 @@ def offer_pairing(number: int, request: Request,
 def pair_evaluator(body: PairBody, request: Request) -> EvaluatorOut:
     """The tablet sends the window's code once and gets its evaluator token."""
     return EvaluatorOut(token=get_pairing(request).pair(body.window, body.code), window=body.window)
-
-
-@router.post("/tickets/by-code", response_model=PhoneTicketOut, responses=ERRORS)
-def ticket_by_code(body: CodeBody, book: Book, request: Request) -> PhoneTicketOut:
-    """The phone page behind the slip's QR: the ticket's status, whether its service may be rated, and the cases
-    made from it (with, once ready, the case QR that takes a pick-up ticket at the kiosk). The code travels in the
-    body, never in an address."""
-    view, rating = book.state_by_code(body.code)
-    cases = request.app.state.cases
-    return PhoneTicketOut(ticket=ticket_out(book.hall, view), rating=rating, cases=[
-        PhoneCaseOut(case_no=c.case_no, matter=c.matter, state=c.state, state_name=c.state_name,
-                     due_day=c.due_day.isoformat() if c.due_day else None,
-                     pickup_qr_svg=qr_svg(cases.qr_text(c.case_no)) if c.state == "ready" else None)
-        for c in cases.of_ticket(view.ticket.pk)])
 
 
 @router.get("/ratings/summary", response_model=list[AggregateOut], responses=ERRORS,
