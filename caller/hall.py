@@ -164,6 +164,12 @@ class CaseRules(_Strict):
     followup_working_days: int = Field(default=5, ge=1, le=60)
 
 
+class PhoneRules(_Strict):
+    """The citizen's phone page: it reminds (sound, vibration) when this many are ahead, and when called."""
+
+    remind_ahead: int = Field(default=3, ge=0, le=20)  # 0: no reminder before the call
+
+
 class TidalConfig(_Strict):
     """When the caller advises opening and closing tidal windows, and whether it does so itself."""
 
@@ -244,6 +250,7 @@ class Hall(_Strict):
     desk: DeskRules = Field(default_factory=DeskRules)
     reports: ReportRules = Field(default_factory=ReportRules)
     cases: CaseRules = Field(default_factory=CaseRules)
+    phone: PhoneRules = Field(default_factory=PhoneRules)
     priorities: dict[str, PriorityClass]
     categories: list[Category]
     windows: list[WindowSpec]

@@ -107,7 +107,7 @@ class NotReady:
 # lookups by a secret, open to anyone: a ticket's id, a slip's phone code, a booking's code, a rating by code,
 # and a counter sign-in (工号 + PIN)
 PUBLIC_LOOKUPS = re.compile(
-    r"^/api/v1/(?:tickets/by-code|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings"
+    r"^/api/v1/(?:tickets/by-code(?:/follow)?|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings"
     r"|staff/sign-in)$"
 )
 

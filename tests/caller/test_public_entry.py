@@ -29,6 +29,10 @@ def test_phones_reach_only_the_public_pages_through_the_public_entry(live_sqlite
     mine = requests.post(base + "/api/v1/tickets/by-code", json={"code": code}, timeout=5)
     assert mine.status_code == 200 and mine.json()["ticket"]["number"] == ticket["number"]
     assert requests.get(base + f"/api/v1/tickets/{ticket['id']}", timeout=5).json()["status"] == "waiting"
+    with requests.post(base + "/api/v1/tickets/by-code/follow", json={"code": code}, stream=True,
+                       timeout=5) as followed:  # the live page's stream passes the entry unbuffered
+        lines = followed.iter_lines(decode_unicode=True)
+        assert next(lines) == "event: ticket" and ticket["number"] in next(lines)
     assert requests.get(base + "/api/v1/ratings/reasons", timeout=5).status_code == 200
     admin = live_sqlite.headers("admin")
     for path in ("/counter", "/docs", "/openapi.json", "/api/v1/queue", "/api/v1/events", "/api/v1/ratings/summary",
