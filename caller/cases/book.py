@@ -202,7 +202,7 @@ class CaseBook(FollowsHall):
         elif code is not None:
             match = c.pickup_key == self.pickup_keys.digest(code)
         elif id_number is not None:
-            match = c.id_key == self.service.id_keys.digest(id_number.upper())
+            match = c.id_key == self.service.id_keys.digest(id_number)  # as the ticket's was made (service.issue)
         else:
             return []
 

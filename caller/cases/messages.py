@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from caller.notify.sms import SmsFailed, SmsGateway
 from caller.queue.deliveries import Deliveries
@@ -71,10 +71,15 @@ class Outbox:
                 if self.deliveries.failed(row.id, row.attempts, exc.reason):
                     log.warning("a text message of case %s was given up after %d attempts: %s", row.case_no,
                                 row.attempts + 1, exc.reason)
+                    self._keep_blanked(row.id, row.text)  # staff call the citizen, who picks up by ID card
                 continue
             self.deliveries.sent(row.id, row.attempts, text=_blanked(row.text))  # the code is not kept once sent
             sent += 1
         return sent
+
+    def _keep_blanked(self, message_id: int, text: str) -> None:
+        self.service.tx.write(lambda repo, now: repo.conn.execute(
+            update(t.sms_outbox).where(t.sms_outbox.c.id == message_id).values(text=_blanked(text))))
 
     def of_case(self, repo: Repository, case_pk: int) -> list[dict]:
         o = t.sms_outbox.c

@@ -194,6 +194,7 @@ class OfficeBook:
         before startup has read the hall file (`adopt`): the file may yet be the newest."""
         if not self.version:
             return False
+
         def work(repo: Repository, now: dt.datetime) -> tuple[int, str] | None:
             v = t.hall_versions.c
             row = repo.conn.execute(select(v.version, v.toml).where(v.hall == self.hall_id, v.version > self.version)

@@ -256,6 +256,9 @@ def test_text_messages_reach_the_gateway_signed_and_a_failure_is_retried_then_sh
             outbox.send_due()
         last = live.get("/api/v1/cases/BDC-0303", headers=li).json()["messages"][0]
         assert (last["state"], last["attempts"]) == ("failed", 5)
+        with live.app.state.service.db.engine.connect() as conn:
+            given_up = conn.execute(select(t.sms_outbox.c.text).where(t.sms_outbox.c.state == "failed")).scalar()
+        assert "取件码 ********" in given_up  # a message given up keeps no code either
         alerts = live.get("/api/v1/stats/now", "admin").json()["alerts"]
         assert any(a["kind"] == "sms_failed" and "BDC-0303" in a["text"] for a in alerts)
         zhao = member(live, "2003", "赵敏", 16)
