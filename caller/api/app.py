@@ -36,6 +36,8 @@ from caller.auth import TokenStore
 from caller.engine.model import EventType, QueueError
 from caller.hall import Hall, load_hall
 from caller.office import rules as office_rules
+from caller.public import routes as public_routes
+from caller.public.verification import PhoneVerification
 from caller.cases import routes as case_routes
 from caller.cases.book import CaseBook
 from caller.cases.messages import Outbox
@@ -248,19 +250,22 @@ def create_app(
     app.state.reports.cases = app.state.cases
     app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases, app.state.followups)
     app.state.monitor.rating_export = app.state.ratings.export
+    app.state.phone_verification = PhoneVerification(service, gateway, demo=settings.demo)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()
     app.state.stage = stage  # migrated: the schema is in place; set_up: window rows made, past days settled
     for module in (health, queue, hall_info, tickets, appointments, ratings, phone, windows, desk, events, pages,
                    staff_routes, notice_routes, reception_routes, printing_routes, report_routes, office_routes,
-                   case_routes, followup_routes):
+                   case_routes, followup_routes, public_routes):
         app.include_router(module.router)
     app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
 
     @app.exception_handler(QueueError)
     async def _queue_error(request: Request, exc: QueueError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if getattr(exc, "retry_after_s", None):  # a limit: when to try again
+            headers = {"Retry-After": str(exc.retry_after_s)}
         response = _problem(exc.status, exc.code, exc.message, headers)
         if isinstance(exc, OfficeRefused):  # the back office shows each problem at its field
             response = JSONResponse({"error": exc.code, "message": exc.message, "problems": [

@@ -38,6 +38,15 @@ def phone_base(request: Request) -> str | None:
     return str(request.base_url).rstrip("/") if request.app.state.settings.demo else None
 
 
+def client_address(request: Request) -> str:
+    """The phone's address: the peer's, or — behind a trusted proxy (the shipped nginx) — the last one it added."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if forwarded and peer in request.app.state.settings.trusted_proxies:
+        return forwarded.split(",")[-1].strip()
+    return peer
+
+
 def get_tokens(request: Request) -> TokenStore:
     return request.app.state.tokens
 

@@ -108,7 +108,7 @@ class NotReady:
 # and a counter sign-in (工号 + PIN)
 PUBLIC_LOOKUPS = re.compile(
     r"^/api/v1/(?:tickets/by-code(?:/follow)?|tickets/[^/]+|appointments/cancel|appointments/(?!slots$)[^/]+|ratings"
-    r"|staff/sign-in)$"
+    r"|staff/sign-in|phone/verify)$"
 )
 
 

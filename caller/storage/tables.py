@@ -402,6 +402,20 @@ rating_exports = Table(
     Index("ix_rating_exports_due", "hall", "state", "next_at"),
 )
 
+phone_codes = Table(
+    "phone_codes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("phone_key", String(32), nullable=False),  # the mobile number as a keyed digest: never the number
+    Column("code_key", String(32), nullable=False),  # the code as a keyed digest
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("tries", Integer, nullable=False),  # wrong codes entered: the fifth burns it
+    Column("used_at", UtcDateTime),
+    Index("ix_phone_codes_phone", "hall", "phone_key", "sent_at"),
+)
+
 # the readiness check writes its hall's row, to learn whether the database takes writes now
 health_probes = Table(
     "health_probes",
