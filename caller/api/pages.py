@@ -48,6 +48,12 @@ def followups_page() -> FileResponse:
     return FileResponse(WEB / "followups.html")
 
 
+@router.get("/book")
+def booking_page() -> FileResponse:
+    """预约办事 from the phone (H5): the matter, a slot, real name with an SMS-proven number; the booking's QR."""
+    return FileResponse(WEB / "book.html")
+
+
 @router.get("/accounts")
 def accounts_page() -> FileResponse:
     """账号管理: staff accounts for an administrator (工号 + PIN, admin role)."""

@@ -3,13 +3,17 @@ codes travel in request bodies, never in an address."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from caller.api.appointments import AppointmentOut, appointment_out
+from caller.api.qr import qr_svg
 from caller.api.deps import client_address
 from caller.api.schemas import Problem, Text
+from caller.appointments import Booker
 from caller.public.verification import PhoneVerification
 
 router = APIRouter(prefix="/api/v1/phone", tags=["phone"])
@@ -48,3 +52,29 @@ def verify(body: CodeCheck, verification: Verification) -> dict:
     """The code back: a phone pass (`pass`, 30 minutes) that booking and remote numbers take; 422 `wrong_code`
     (a wrong or expired code; the fifth wrong try burns it)."""
     return verification.verify(body.phone, body.code)
+
+
+class PhoneBooking(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone_pass: Text = Field(alias="pass", max_length=400, description="the phone pass of /phone/verify")
+    category: Text = Field(min_length=1, max_length=32)
+    slot_start: dt.datetime = Field(description="the slot's start with its time zone, as /appointments/slots lists it")
+    id_number: Text = Field(min_length=18, max_length=18, description="real name: the citizen's ID number (kept "
+                            "masked and as a keyed digest)")
+
+
+class PhoneBookingOut(AppointmentOut):
+    qr_svg: str = Field(description="the booking's code as a QR code, for check-in at the kiosk's camera")
+
+
+@router.post("/bookings", status_code=201, response_model=PhoneBookingOut, responses={**ERRORS, 401: {"model": Problem}})
+def book_from_phone(body: PhoneBooking, verification: Verification, request: Request) -> PhoneBookingOut:
+    """预约 from the phone page: real-name by ID number, the mobile number proven by its pass (401 `pass_invalid`),
+    with the same limits as at the kiosk: one booking per matter and `per_citizen` open bookings per citizen
+    (409 `already_booked`, `booking_limit`), a full slot refused (409 `slot_full`). The answer's `code` is the
+    booking's QR for check-in at the kiosk, and cancels it."""
+    verification.phone_of(body.phone_pass)
+    book = request.app.state.appointments
+    appointment = book.book(body.category, body.slot_start, "phone", Booker(body.id_number))
+    out = appointment_out(book.hall, book, appointment)
+    return PhoneBookingOut(**out.model_dump(), qr_svg=qr_svg(out.code))

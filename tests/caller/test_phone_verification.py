@@ -70,3 +70,21 @@ def test_an_address_gets_twenty_codes_a_day_and_no_gateway_means_no_codes(hall, 
         demo = live.post("/api/v1/phone/code", json={"phone": PHONE}).json()
         assert re.fullmatch(r"\d{6}", demo["demo_code"])
         assert live.post("/api/v1/phone/verify", json={"phone": PHONE, "code": demo["demo_code"]}).ok
+
+
+def test_a_proven_number_books_real_name_with_the_kiosks_limits(hall, db_url, clock):
+    with FakeSmsGateway() as sms, serving(hall, db_url, clock, sms_url=sms.url, sms_key_id="hall-key",
+                                          sms_secret="gateway-secret") as live:
+        live.post("/api/v1/phone/code", json={"phone": PHONE})
+        phone_pass = live.post("/api/v1/phone/verify", json={"phone": PHONE, "code": code_of(sms)}).json()["pass"]
+        slot = {"category": "yibao", "slot_start": "2026-11-24T09:00:00+08:00", "id_number": "110105195003070019"}
+        problem(live.post("/api/v1/phone/bookings", json={"pass": phone_pass[:-3] + "abc", **slot}), 401,
+                "pass_invalid")
+        booked = live.post("/api/v1/phone/bookings", json={"pass": phone_pass, **slot})
+        assert booked.status_code == 201, booked.text
+        assert booked.json()["category_name"] == "医保" and booked.json()["slot_start"].startswith("2026-11-24T09:00")
+        problem(live.post("/api/v1/phone/bookings", json={"pass": phone_pass, **slot}), 409, "already_booked")
+        status = live.get(f"/api/v1/appointments/{booked.json()['code']}").json()
+        assert status["status"] == "booked"
+        cancelled = live.post("/api/v1/appointments/cancel", json={"code": booked.json()["code"]}).json()
+        assert cancelled["status"] == "cancelled"

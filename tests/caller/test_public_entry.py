@@ -34,6 +34,9 @@ def test_phones_reach_only_the_public_pages_through_the_public_entry(live_sqlite
         lines = followed.iter_lines(decode_unicode=True)
         assert next(lines) == "event: ticket" and ticket["number"] in next(lines)
     assert requests.get(base + "/api/v1/ratings/reasons", timeout=5).status_code == 200
+    assert requests.get(base + "/book", timeout=5).status_code == 200
+    assert requests.get(base + "/api/v1/categories", timeout=5).status_code == 200
+    assert requests.get(base + "/api/v1/appointments/slots?category=yibao&day=2026-11-24", timeout=5).ok
     asked = requests.post(base + "/api/v1/phone/code", json={"phone": "13812345678"}, timeout=5)
     assert asked.status_code == 409 and asked.json()["error"] == "sms_unavailable"  # reached: no gateway here
     admin = live_sqlite.headers("admin")
