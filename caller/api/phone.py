@@ -61,7 +61,7 @@ def ticket_by_code(body: CodeBody, request: Request) -> PhoneTicketOut:
     return phone_state(request, body.code)
 
 
-MOVES_A_TICKET = ("ticket-", "window-", "hall-changed", "receipt-")
+MOVES_A_TICKET = ("ticket-", "window-", "hall-changed", "receipt-", "case-")
 SETTLE_S = 0.2  # a burst of events (a call and its window's change) is read as one move
 
 

@@ -17,7 +17,7 @@ from caller.cases.rules import (
 from caller.cases.messages import Outbox, material_text, ready_text
 from caller.engine.calendar import CalendarError, due_day
 from caller.engine.identity import mask_phone, mask_text
-from caller.engine.model import NotFound, QueueError
+from caller.engine.model import Event, EventType, NotFound, QueueError
 from caller.queue.hall_swap import FollowsHall
 from caller.queue.service import QueueService
 from caller.queue.signing import HallSigner
@@ -318,6 +318,8 @@ class CaseBook(FollowsHall):
               note: str | None) -> None:
         repo.conn.execute(t.case_events.insert().values(case_pk=pk, at=now, state=state.value, actor=actor[:64],
                                                         note=mask_text(note)[:200] if note else None))
+        # no case number, no person: only that a case moved, so the phone pages following a ticket look again
+        self.service.tx.record(repo, [Event(EventType.CASE_CHANGED, now, data={"state": state.value})], now)
 
     def _case(self, repo: Repository, row, now: dt.datetime, history: bool = True) -> Case:  # noqa: ANN001
         state = CaseState(row.state)

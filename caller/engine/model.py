@@ -63,6 +63,7 @@ class EventType(StrEnum):
     NOTICE_ESCALATED = "notice-escalated"  # nobody took a help request in time: the manager is told
     NOTICE_CLEARED = "notice-cleared"  # done by staff, or the device recovered
     HALL_CHANGED = "hall-changed"  # a new version of the hall runs (the back office): reload what you show of it
+    CASE_CHANGED = "case-changed"  # a case (办件) moved on: the phone page following its ticket looks again
 
 
 class QueueError(Exception):
