@@ -200,6 +200,23 @@ class AppointmentBook(FollowsHall):
 
         return self.tx.write(work)
 
+    def _not_blocked(self, repo, now: dt.datetime, id_key: str) -> None:  # noqa: ANN001
+        """A citizen who let `missed_limit` bookings lapse (never checked in nor cancelled) within `missed_days` may
+        not book until `blocked_days` after the last of them."""
+        rules, c = self.hall.appointments, t.appointments.c
+        if not rules.missed_limit:
+            return
+        lapsed = repo.conn.execute(select(c.slot_end).where(
+            c.hall == self.hall.hall.id, c.id_key == id_key, c.status == AppointmentStatus.BOOKED.value,
+            c.slot_end <= now - dt.timedelta(minutes=rules.late_minutes),
+            c.slot_end >= now - dt.timedelta(days=rules.missed_days)).order_by(c.slot_end)).scalars().all()
+        if len(lapsed) >= rules.missed_limit:
+            until = lapsed[-1] + dt.timedelta(days=rules.blocked_days)
+            if now < until:
+                raise QueueError("booking_suspended", f"近 {rules.missed_days} 天内 {len(lapsed)} 次预约未到，"
+                                 f"{self.hall.local(until):%m月%d日}前暂停预约，可现场取号 / booking is suspended after "
+                                 "missed bookings")
+
     def _within_limits(self, repo, now: dt.datetime, category: str, id_key: str, token_id: int | None) -> None:  # noqa: ANN001
         """One booking per matter and `per_citizen` in all not yet used; `per_source_per_hour` per token."""
         rules, c = self.hall.appointments, t.appointments.c
@@ -211,6 +228,7 @@ class AppointmentBook(FollowsHall):
         if same is not None:
             raise QueueError("already_booked", f"您已预约此事项（{self.hall.local(same):%m月%d日 %H:%M}），如需改约请先取消 / "
                              "this citizen already holds a booking for this matter")
+        self._not_blocked(repo, now, id_key)
         if len(mine) >= rules.per_citizen:
             raise QueueError("booking_limit", f"每人最多同时持有 {rules.per_citizen} 个预约，请先办理或取消 / "
                              f"at most {rules.per_citizen} open bookings per citizen")

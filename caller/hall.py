@@ -130,6 +130,10 @@ class AppointmentRules(_Strict):
     # used, one per matter; a device or integrator token books at most this many an hour (slot snatching)
     per_citizen: int = Field(default=2, ge=1, le=20)
     per_source_per_hour: int = Field(default=60, ge=1, le=10000)
+    # no-shows: a citizen who let this many bookings lapse within `missed_days` may not book for `blocked_days`
+    missed_limit: int = Field(default=3, ge=0, le=20)  # 0: no such rule
+    missed_days: int = Field(default=30, ge=1, le=365)
+    blocked_days: int = Field(default=30, ge=1, le=365)
 
 
 class DeskRules(_Strict):

@@ -100,6 +100,7 @@ const ZH_CN = {
     close_after_minutes: "持续(分钟)后关闭", automatic: "自动开关",
     appointments: "预约", slot_minutes: "每时段(分钟)", per_slot: "每时段名额", early_minutes: "可提前签到(分钟)",
     late_minutes: "可迟到(分钟)", days_ahead: "可预约天数", per_citizen: "每人最多预约", per_source_per_hour: "每设备每小时预约上限",
+    missed_limit: "预约未到几次后暂停预约（0 为不限）", missed_days: "统计未到的天数", blocked_days: "暂停预约天数",
     desk: "咨询台", green_reasons: "绿色通道原因", help_escalate_minutes: "求助无人接单(分钟)后上报",
     device_offline_seconds: "设备失联(秒)告警", printer: "打印机地址",
     reports: "统计", wait_threshold_minutes: "等候超时标准(分钟)",

@@ -169,3 +169,19 @@ def test_a_booked_citizen_on_time_checks_in_before_opening_and_after_issuing_sto
     late = live.post("/api/v1/appointments/check-in", "kiosk", json={"code": last})
     assert late.status_code == 201, late.text
     assert waiting(live) == {"yibao": 2}
+
+
+def test_three_bookings_let_lapse_suspend_booking_for_thirty_days(live, clock):
+    """No-shows counted (the citizen's phone issue): the third booking a citizen lets lapse within 30 days
+    suspends their booking for 30 days after it; other citizens book as before."""
+    me = citizen()
+    for day in (24, 25, 26):  # Tuesday to Thursday, 10:00: booked, never come
+        start = dt.datetime(2026, 11, day, 10, 0, tzinfo=SHANGHAI)
+        assert book(live, start, id_number=me).status_code == 201
+        clock.set(start + dt.timedelta(hours=3))
+    refused = book(live, dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI), category="shebao", id_number=me)
+    assert refused.status_code == 409 and refused.json()["error"] == "booking_suspended"
+    assert "12月26日前暂停预约" in refused.json()["message"]  # 30 days after Thursday's lapsed slot
+    assert book(live, dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)).status_code == 201  # others still book
+    clock.set(dt.datetime(2026, 12, 27, 9, 0, tzinfo=SHANGHAI))  # 30 days after the last lapse
+    assert book(live, dt.datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI), id_number=me).status_code == 201
