@@ -38,6 +38,11 @@ def phone_base(request: Request) -> str | None:
     return str(request.base_url).rstrip("/") if request.app.state.settings.demo else None
 
 
+def acting_as(who: Principal) -> str:
+    """Who did it, as a case or a follow-up records it: 姓名（工号）, else the window or the role of the token."""
+    return who.label or (f"{who.window} 号窗口" if who.window else who.role.value)
+
+
 def client_address(request: Request) -> str:
     """The phone's address: the peer's, or — behind a trusted proxy (the shipped nginx) — the last one it added."""
     peer = request.client.host if request.client else ""

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from caller.api.deps import Forbidden, require, require_window
+from caller.api.deps import Forbidden, acting_as, require, require_window
 from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Principal, Role
 from caller.cases.book import CaseBook, Invalid, Refused
@@ -56,9 +56,6 @@ class Progress(BaseModel):
     note: Note
 
 
-def staff_of(who: Principal) -> str:
-    return who.label or (f"{who.window} 号窗口" if who.window else who.role.value)
-
 
 def shown(case) -> dict:  # noqa: ANN001
     state = CaseState(case.state)
@@ -77,14 +74,14 @@ def receive(window: int, body: Receive, book: Book,
     if body.phone and not body.consent:
         raise Invalid("consent_needed", "保存手机号须经群众同意（consent） / the citizen's consent is needed")
     return shown(book.receive(window, case_no=body.case_no, kind=body.kind, limit_days=body.limit_days,
-                              staff=staff_of(who), matter=body.matter, phone=body.phone))
+                              staff=acting_as(who), matter=body.matter, phone=body.phone))
 
 
 @router.post("/cases/{case_no}/handover", responses=ERRORS)
 def hand_over(case_no: str, body: HandOver, book: Book,
               who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK))]) -> dict:
     """交接记录: the front window hands the case to a department's back office (who, when, to whom, the note)."""
-    return shown(book.hand_over(case_no, department=body.department, staff=staff_of(who), note=body.note))
+    return shown(book.hand_over(case_no, department=body.department, staff=acting_as(who), note=body.note))
 
 
 @router.post("/cases/{case_no}/progress", responses=ERRORS)
@@ -191,7 +188,7 @@ def hand_out(case_no: str, body: HandOut, book: Book, request: Request,
     service = request.app.state.service
     if not is_valid_id_number(body.receiver_id_number, service.hall.service_day(service.tx.clock())):
         raise Invalid("invalid_id_number", "身份证号码有误，请核对 / the ID number is not valid")
-    return shown(book.close(case_no, CaseState.PICKED_UP, staff=staff_of(who),
+    return shown(book.close(case_no, CaseState.PICKED_UP, staff=acting_as(who),
                             receiver_masked=mask_id_number(body.receiver_id_number)))
 
 
@@ -200,7 +197,7 @@ def mail(case_no: str, body: Mail, book: Book,
          who: Annotated[Principal, Depends(require(Role.COUNTER, Role.DESK))]) -> dict:
     """邮寄: the result goes by post instead; the address is kept masked with the tracking number, and the case
     closes as mailed. 409 `not_ready`."""
-    return shown(book.close(case_no, CaseState.MAILED, staff=staff_of(who),
+    return shown(book.close(case_no, CaseState.MAILED, staff=acting_as(who),
                             mailed_to=f"{mask_address(body.address)} 运单 {body.tracking_no}"))
 
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from caller.api.deps import require
+from caller.api.deps import acting_as, require
 from caller.api.schemas import FreeText, Problem, Text
 from caller.auth import Principal, Role
 from caller.followups.book import FollowUpBook
@@ -50,9 +50,6 @@ class Close(BaseModel):
     note: FreeText | None = Field(default=None, max_length=200)
 
 
-def label(who: Principal) -> str:
-    return who.label or (f"{who.window} 号窗口" if who.window else who.role.value)
-
 
 def shown(item) -> dict:  # noqa: ANN001
     return dataclasses.asdict(item) | {"summary": item.summary}
@@ -61,7 +58,7 @@ def shown(item) -> dict:  # noqa: ANN001
 @router.post("/complaints", status_code=201, responses=ERRORS)
 def complain(body: Complaint, book: Book, who: Staff) -> dict:
     """找茬 / 一次办不好: a complaint, to be answered within `[cases] followup_working_days` working days."""
-    return shown(book.complaint(what=body.what, by=label(who), complainant=body.complainant, window=body.window,
+    return shown(book.complaint(what=body.what, by=acting_as(who), complainant=body.complainant, window=body.window,
                                 case_no=body.case_no))
 
 
@@ -81,7 +78,7 @@ def assign(pk: int, body: Assign, book: Book) -> dict:
 @router.post("/followups/{pk}/reply", responses=ERRORS)
 def reply(pk: int, body: Reply, book: Book, who: Staff) -> dict:
     """The answer, or what was put right (整改); 409 `invalid_transition` unless open."""
-    return shown(book.reply(pk, body.text, label(who)))
+    return shown(book.reply(pk, body.text, acting_as(who)))
 
 
 @router.post("/followups/{pk}/close", responses=ERRORS)

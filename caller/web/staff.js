@@ -1,6 +1,5 @@
 // What the staff pages (counter console, 咨询台, accounts) share: the Chinese half of a refusal, HTML escaping,
 // signing out after idle minutes, and a 找号 answer as one line. Loaded after strings.js.
-const zh = message => String(message || "").split(" / ")[0];  // staff screens show the Chinese half only
 
 function refusal(answer) {  // what a staff screen says of a refused call
   return zh(answer.body?.message) || t("error", {message: answer.status});

@@ -126,6 +126,9 @@ function t(key, values) {
   return text;
 }
 
+// the Chinese half of a caller's message ("中文 / English"): pages show it, the English half is for logs and the API
+const zh = message => String(message || "").split(" / ")[0];
+
 // HH:MM of a time the caller gave: its times carry the hall's offset, so this is the hall's clock, never the
 // phone's own zone.
 function hallTime(iso) { return iso ? iso.slice(11, 16) : ""; }
