@@ -168,10 +168,25 @@ class CaseRules(_Strict):
     followup_working_days: int = Field(default=5, ge=1, le=60)
 
 
+class RemoteRule(_Strict):
+    """远程取号 for one matter: how many numbers taken from the phone may wait at once, and until when."""
+
+    max_waiting: int = Field(default=10, ge=1, le=500)  # remote numbers of the matter not yet called
+    until: dt.time | None = None  # the latest time a number may be taken from the phone; none: the issuing end
+
+
 class PhoneRules(_Strict):
-    """The citizen's phone page: it reminds (sound, vibration) when this many are ahead, and when called."""
+    """The citizen's phone: its page (and a text message, for a number taken from the phone) reminds when this
+    many are ahead, and when called; 远程取号 per matter, with the grace a reached number waits for its citizen."""
 
     remind_ahead: int = Field(default=3, ge=0, le=20)  # 0: no reminder before the call
+    remote: dict[str, RemoteRule] = Field(default_factory=dict)  # matters a number may be taken for from the phone
+    arrival_grace_minutes: float = Field(default=5, ge=0, le=60)
+    sms_per_phone_hour: int = Field(default=6, ge=1, le=60)  # reminders to one mobile number, at most
+
+    @property
+    def arrival_grace(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.arrival_grace_minutes)
 
 
 class TidalConfig(_Strict):

@@ -137,6 +137,12 @@ def semantic_problems(raw: dict[str, Any]) -> list[ConfigProblem]:
     if isinstance(pickup, str) and pickup not in seen_ids:
         problems.append(ConfigProblem("cases.pickup_category", f"unknown category {pickup!r}", f"没有事项 {pickup}"))
 
+    phone = raw.get("phone") if isinstance(raw.get("phone"), dict) else {}
+    remote = phone.get("remote") if isinstance(phone.get("remote"), dict) else {}
+    for cid in remote:
+        if cid not in seen_ids:
+            problems.append(ConfigProblem(f"phone.remote.{cid}", f"unknown category {cid!r}", f"没有事项 {cid}"))
+
     priorities = raw.get("priorities") if isinstance(raw.get("priorities"), dict) else {}
     for name in REQUIRED_PRIORITIES:
         if name not in priorities:

@@ -87,6 +87,11 @@ class BoardState:
                 self.recent.appendleft(shown)
             if fresh:
                 calls.append(Call(number, window, recall))
+        elif kind == "ticket-no-show" and (event.get("data") or {}).get("reason") == "not-arrived":
+            if category in self.waiting:  # a phone number that never came: it leaves the queue, nobody was called
+                self.waiting[category] = max(0, self.waiting[category] - 1)
+        elif kind == "ticket-arrived" and (event.get("data") or {}).get("requeued") and category in self.waiting:
+            self.waiting[category] += 1  # it came after all: queued again from its arrival
         elif kind in ("ticket-finished", "ticket-no-show", "ticket-transferred"):
             if row is not None and row.current == number:
                 row.current = None

@@ -37,6 +37,7 @@ from caller.engine.model import EventType, QueueError
 from caller.hall import Hall, load_hall
 from caller.office import rules as office_rules
 from caller.public import routes as public_routes
+from caller.public.remote import RemoteNumbers
 from caller.public.verification import PhoneVerification
 from caller.cases import routes as case_routes
 from caller.cases.book import CaseBook
@@ -196,6 +197,7 @@ def create_app(
                 app.state.reports.roll_up_recent,  # yesterday's figures kept: a month's report reads 22 rows
                 app.state.cases.outbox.send_due,  # cases' text messages: what failed is retried
                 app.state.ratings.export.send_due,  # ratings for the 好差评 platform: what failed is retried
+                app.state.remote.remind,  # remote numbers' reminders, should the queue have moved unseen
                 service.dispatch,
                 notices.sweep,
             ):
@@ -206,10 +208,35 @@ def create_app(
                 except Exception:  # noqa: BLE001
                     log.exception("periodic check %s failed", check.__name__)
 
+    async def remind_remote() -> None:
+        """Remote numbers' text reminders as soon as the queue moved (a burst of events is one round). Cut off as a
+        slow follower, it follows again (the periodic round covers the gap)."""
+        while True:
+            sub = hub.subscribe()
+            try:
+                item = await sub.queue.get()
+                while item is not None:
+                    if not item.type.startswith("ticket-") or app.state.remote.gateway is None:
+                        item = await sub.queue.get()
+                        continue
+                    await asyncio.sleep(0.3)
+                    while not sub.queue.empty() and item is not None:
+                        item = sub.queue.get_nowait()
+                    try:
+                        await asyncio.to_thread(app.state.remote.remind)
+                    except Exception:  # noqa: BLE001 - a storage hiccup: the periodic round tries again
+                        log.warning("remote reminders skipped a round", exc_info=True)
+                    if item is not None:
+                        item = await sub.queue.get()
+            finally:
+                hub.unsubscribe(sub)
+            await asyncio.sleep(1)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
-        tasks = [asyncio.create_task(watch_tides(), name="tidal-rule")]
+        tasks = [asyncio.create_task(watch_tides(), name="tidal-rule"),
+                 asyncio.create_task(remind_remote(), name="remote-reminders")]
         if not stage["set_up"]:
             tasks.append(asyncio.create_task(keep_preparing(), name="prepare-storage"))
         try:
@@ -251,6 +278,7 @@ def create_app(
     app.state.monitor = Monitor(service, app.state.reports, notices, app.state.cases, app.state.followups)
     app.state.monitor.rating_export = app.state.ratings.export
     app.state.phone_verification = PhoneVerification(service, gateway, demo=settings.demo)
+    app.state.remote = RemoteNumbers(service, app.state.ratings.codes, gateway)
     app.state.hub = hub
     app.state.outage = outage
     app.state.readiness = Readiness()

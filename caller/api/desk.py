@@ -17,7 +17,8 @@ router = APIRouter(prefix="/api/v1", tags=["desk"])
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
 HISTORY = {"ticket-issued": "取号", "ticket-called": "叫号", "ticket-recalled": "重呼", "ticket-started": "开始办理",
            "ticket-finished": "办结", "ticket-no-show": "过号", "ticket-returned": "过号顺延", "ticket-transferred": "转办",
-           "ticket-cancelled": "取消", "ticket-on-hold": "挂起", "ticket-taken-back": "恢复办理"}
+           "ticket-cancelled": "取消", "ticket-on-hold": "挂起", "ticket-taken-back": "恢复办理",
+           "ticket-arrived": "到场确认", "ticket-reached": "轮到时未到场"}
 
 
 def get_desk(request: Request) -> Desk:

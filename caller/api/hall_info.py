@@ -37,6 +37,8 @@ class HallOut(BaseModel):
     demo: bool = Field(description="demo mode (./dev hall): a kiosk may point the QR code at the caller itself")
     pickup_category: str | None = Field(default=None, description="统一出件: the kiosk asks for the pick-up code, "
                                         "the case QR or the ID card before it issues a ticket of this category")
+    remote: dict[str, str] = Field(default_factory=dict, description="远程取号: the matters a number may be taken for "
+                                   "from the phone right now, each with its latest time (HH:MM)")
 
 
 @router.get("/hall", response_model=HallOut)
@@ -58,6 +60,8 @@ def hall_info(hall: HallDep, service: Service, request: Request) -> HallOut:
         public_url=hall.hall.public_url,
         demo=request.app.state.settings.demo,
         pickup_category=hall.cases.pickup_category,
+        remote={matter: f"{rule.until or hall.hours.issue_until:%H:%M}" for matter, rule in hall.phone.remote.items()
+                if hall.is_issuing(now) and hall.local(now).time() < (rule.until or hall.hours.issue_until)},
     )
 
 

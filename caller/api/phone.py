@@ -38,13 +38,18 @@ class PhoneTicketOut(BaseModel):
     cases: list[PhoneCaseOut] = Field(default_factory=list, description="the cases (办件) made from this ticket")
     remind_ahead: int = Field(default=0, description="the page reminds when this many are ahead (`[phone]`), and "
                               "when the ticket is called")
+    arrival_qr_svg: str | None = Field(default=None, description="a remote number not yet confirmed in the hall: the "
+                                       "QR the kiosk's camera takes (到场确认)")
 
 
 def phone_state(request: Request, code: str) -> PhoneTicketOut:
     book = request.app.state.ratings
     view, rating = book.state_by_code(code)
     cases = request.app.state.cases
-    return PhoneTicketOut(ticket=ticket_out(book.hall, view), rating=rating, remind_ahead=book.hall.phone.remind_ahead,
+    out = ticket_out(book.hall, view)
+    arrival = qr_svg(request.app.state.remote.arrival_qr(out.id)) if out.remote and view.ticket.arrived_at is None \
+        and out.status in ("waiting", "no-show") else None
+    return PhoneTicketOut(ticket=out, rating=rating, remind_ahead=book.hall.phone.remind_ahead, arrival_qr_svg=arrival,
                           cases=[PhoneCaseOut(case_no=c.case_no, matter=c.matter, state=c.state,
                                               state_name=c.state_name,
                                               due_day=c.due_day.isoformat() if c.due_day else None,

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from caller.engine.identity import CONTROL_CHARACTERS, NAME_MAX_CHARS, mask_text
+from caller.engine.model import TicketStatus
 from caller.hall import Hall
 from caller.queue.service import WindowView
 from caller.queue.standing import CategoryView, TicketView
@@ -77,6 +78,11 @@ class TicketOut(BaseModel):
     called_at: str | None = None
     recalls: int = 0
     transfers: int = 0
+    remote: bool = Field(default=False, description="taken from the phone (远程取号): called once confirmed in the hall")
+    awaiting_arrival: bool = Field(default=False, description="remote and waiting, its citizen not yet confirmed in "
+                                   "the hall: the windows call others meanwhile")
+    arrive_by: str | None = Field(default=None, description="remote, reached before its citizen arrived: confirmed "
+                                  "by then, it is the next called; later, it queues again from its arrival")
     phone_code: str | None = Field(default=None, description="only to the kiosk that issued it: what the slip's QR "
                                    "carries (the phone page /t#<code>; the right to rate)")
 
@@ -158,6 +164,10 @@ def ticket_out(hall: Hall, view: TicketView) -> TicketOut:
         called_at=hall.local(ticket.called_at).isoformat() if ticket.called_at else None,
         recalls=ticket.recalls,
         transfers=ticket.transfers,
+        remote=ticket.remote,
+        awaiting_arrival=ticket.remote and ticket.arrived_at is None and ticket.status is TicketStatus.WAITING,
+        arrive_by=hall.local(ticket.reached_at + hall.phone.arrival_grace).isoformat()
+        if ticket.remote and ticket.reached_at and ticket.arrived_at is None else None,
     )
 
 

@@ -75,6 +75,29 @@ def cancel_ticket(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
     return ticket_out(hall, service.cancel(ticket_id[:24]))
 
 
+class ArrivalBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    qr: str = Field(min_length=1, max_length=400, description="the arrival QR the phone page shows (OWARRIVE:…)")
+
+
+@router.post("/arrive", response_model=TicketOut, responses=ERRORS,
+             dependencies=[Depends(require(Role.KIOSK, Role.DESK))])
+def arrive_by_qr(body: ArrivalBody, request: Request, hall: HallDep) -> TicketOut:
+    """到场确认 of a number taken from the phone: the kiosk's camera (or the desk's scanner) read the phone page's
+    arrival QR. The answer carries the slip's code, so the kiosk prints the citizen a slip. Within its grace (or
+    before being reached) the ticket keeps its place; lapsed, it queues again from now; confirmed twice is no change.
+    422 `not_arrival_qr`, 409 `not_remote`, `wrong_state`, `day_over`."""
+    view = request.app.state.remote.arrive_by_qr(body.qr)
+    return with_phone_code(request, ticket_out(hall, view))
+
+
+@router.post("/{ticket_id}/arrive", response_model=TicketOut, responses=ERRORS,
+             dependencies=[Depends(require(Role.DESK, Role.COUNTER))])
+def arrive(ticket_id: str, service: Service, hall: HallDep) -> TicketOut:
+    """到场确认 at the desk or a window, after 找号 and a look at the citizen's phone: as `/tickets/arrive`."""
+    return ticket_out(hall, service.arrive(ticket_id[:24]))
+
+
 class ReceiptBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     printed: bool = Field(strict=True)

@@ -64,6 +64,8 @@ class EventType(StrEnum):
     NOTICE_CLEARED = "notice-cleared"  # done by staff, or the device recovered
     HALL_CHANGED = "hall-changed"  # a new version of the hall runs (the back office): reload what you show of it
     CASE_CHANGED = "case-changed"  # a case (办件) moved on: the phone page following its ticket looks again
+    TICKET_ARRIVED = "ticket-arrived"  # a number taken from the phone was confirmed in the hall (kiosk scan, desk)
+    TICKET_REACHED = "ticket-reached"  # such a number reached the head before its citizen arrived: it waits its grace
 
 
 class QueueError(Exception):
@@ -118,6 +120,10 @@ class Ticket:
     no_show_at: dt.datetime | None = None
     # 转办 to a named window: while waiting, only that window calls it (any window serving it once that one closes)
     for_window: int | None = None
+    # a number taken from the phone (caller/engine/arrival.py): called only once its citizen is confirmed in the hall
+    remote: bool = False
+    arrived_at: dt.datetime | None = None
+    reached_at: dt.datetime | None = None  # first passed over at the head while not yet arrived
     version: int = 0
     pk: int | None = None  # storage identity, absent until stored
 

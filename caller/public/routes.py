@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from caller.api.appointments import AppointmentOut, appointment_out
 from caller.api.qr import qr_svg
 from caller.api.deps import client_address
-from caller.api.schemas import Problem, Text
+from caller.api.schemas import Problem, Text, TicketOut, ticket_out
 from caller.appointments import Booker
 from caller.public.verification import PhoneVerification
 
@@ -78,3 +78,32 @@ def book_from_phone(body: PhoneBooking, verification: Verification, request: Req
     appointment = book.book(body.category, body.slot_start, "phone", Booker(body.id_number))
     out = appointment_out(book.hall, book, appointment)
     return PhoneBookingOut(**out.model_dump(), qr_svg=qr_svg(out.code))
+
+
+class RemoteTake(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone_pass: Text = Field(alias="pass", max_length=400, description="the phone pass of /phone/verify")
+    category: Text = Field(min_length=1, max_length=32)
+    id_number: Text = Field(min_length=18, max_length=18, description="real name: the citizen's ID number (kept "
+                            "masked and as a keyed digest)")
+
+
+class RemoteTicketOut(BaseModel):
+    ticket: TicketOut
+    code: str = Field(description="the ticket's phone code: the page follows it (/tickets/by-code/follow) and rates "
+                      "with it")
+    arrival_qr_svg: str = Field(description="the arrival QR for the kiosk's camera (到场确认)")
+
+
+@router.post("/tickets", status_code=201, response_model=RemoteTicketOut, responses={**ERRORS, 401: {"model": Problem}})
+def take_remote(body: RemoteTake, verification: Verification, request: Request) -> RemoteTicketOut:
+    """远程取号 during issuing hours, for the matters the hall offers it for (`[phone.remote]`): real-name by ID number,
+    the mobile number proven by its pass (401 `pass_invalid`). 409 `remote_not_offered`, `remote_closed` (past the
+    matter's latest time), `remote_full` (its remote numbers waiting at once), `remote_held` (this phone holds a
+    live one), `remote_daily_cap`, `hall_closed`, `already_queued`. The number is called only once confirmed in the
+    hall; its text reminders go to the proven number."""
+    phone = verification.phone_of(body.phone_pass)
+    remote = request.app.state.remote
+    view = remote.take(phone, body.category, body.id_number)
+    out = ticket_out(remote.hall, view)
+    return RemoteTicketOut(ticket=out, code=remote.codes.code(out.id), arrival_qr_svg=qr_svg(remote.arrival_qr(out.id)))

@@ -8,8 +8,9 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Protocol
 
-from caller.engine import model
+from caller.engine import arrival, model
 from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
 from caller.engine.model import (
     Priority,
@@ -68,6 +69,15 @@ class IssueRequest:
     source: str | None = None
     reason: str | None = None  # why the 咨询台 gave it this priority (a green-channel reason); kept, never streamed
     issued_by: str | None = None  # the member at the 咨询台 who issued it (姓名（工号）); kept, never streamed
+
+
+class RemoteJoin(Protocol):
+    """A number taken from the phone (caller/public/remote.py): its limits, checked in the issuing transaction, and
+    what is kept of it (the phone for its reminders)."""
+
+    def check(self, repo: Repository, category: str, day: dt.date, now: dt.datetime) -> None: ...
+
+    def keep(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -155,8 +165,10 @@ class QueueService:
 
         self.tx.write(work)
 
-    def issue(self, request: IssueRequest, idempotency_key: str | None = None, *, booked: bool = False) -> TicketView:
-        """`booked`: an appointment checked in within its own window, which the issuing hours do not bound."""
+    def issue(self, request: IssueRequest, idempotency_key: str | None = None, *, booked: bool = False,
+              remote: RemoteJoin | None = None) -> TicketView:
+        """`booked`: an appointment checked in within its own window, which the issuing hours do not bound.
+        `remote`: a number taken from the phone, with its own limits checked and its phone kept in the transaction."""
         category = self.hall.category(request.category)
         if category is None:
             raise Invalid("unknown_category", f"没有此事项：{request.category} / unknown category")
@@ -205,11 +217,17 @@ class QueueService:
                         f"您已取过{category.name}的号 {earlier.number}，请留意叫号，无需重复取号 / "
                         f"this ID already holds {earlier.number} for this matter",
                     )
+            if remote is not None:
+                remote.check(repo, category.id, day, now)
             seq = repo.next_number(day, category.prefix)
             ticket, events = model.issue(
                 secrets.token_urlsafe(9), format_number(category.prefix, seq), category.id, priority, day, now
             )
+            ticket.remote = remote is not None
             repo.insert_ticket(ticket, personal, request.source)
+            if remote is not None:
+                remote.keep(repo, ticket, now)
+                events[0].data["remote"] = True
             if request.reason:
                 events[0].data["priority_reason"] = request.reason
             if request.issued_by:
@@ -245,10 +263,20 @@ class QueueService:
         serves = self.hall.serves(spec)
         day = self.hall.service_day(now)
         skipped: set[int] = set()
+        present_only = False
         while True:
-            waiting = [t for t in repo.queue_heads(day, serves, window=spec.number) if t.pk not in skipped]
-            chosen = self.policy.choose(window, serves, waiting, now)
+            heads = repo.queue_heads(day, serves, window=spec.number, present_only=present_only)
+            waiting = [t for t in heads if t.pk not in skipped]
+            chosen, passed = arrival.choose_present(self.policy, window, serves, waiting, now)
+            for remote in passed:  # reached before its citizen arrived: its grace starts, or it lapses
+                skipped.add(remote.pk)
+                lapse = arrival.pass_over(remote, now, self.hall.phone.arrival_grace)
+                if lapse and repo.update_ticket(remote):
+                    self.tx.record(repo, lapse, now)
             if chosen is None:
+                if passed and not present_only:  # the first places are all awaited: look past them
+                    present_only = True
+                    continue
                 return None
             trial = replace(window)
             events = model.call(trial, chosen, now)
@@ -400,6 +428,10 @@ class QueueService:
         return self._on_ticket(
             ticket_id, lambda t, now: model.return_after_no_show(t, now, self.rules, self.hall.service_day(now))
         )
+
+    def arrive(self, ticket_id: str) -> TicketView:
+        """到场确认 of a number taken from the phone (caller/engine/arrival.py)."""
+        return self._on_ticket(ticket_id, lambda t, now: arrival.arrive(t, now, self.hall.service_day(now)))
 
     def cancel(self, ticket_id: str) -> TicketView:
         return self._on_ticket(ticket_id, model.cancel)

@@ -48,6 +48,9 @@ def _ticket(row: Row) -> Ticket:
         finished_at=row.finished_at,
         no_show_at=row.no_show_at,
         for_window=row.for_window,
+        remote=row.remote,
+        arrived_at=row.arrived_at,
+        reached_at=row.reached_at,
         version=row.version,
         pk=row.pk,
     )
@@ -66,6 +69,8 @@ def _ticket_values(ticket: Ticket) -> dict:
         "finished_at": ticket.finished_at,
         "no_show_at": ticket.no_show_at,
         "for_window": ticket.for_window,
+        "arrived_at": ticket.arrived_at,
+        "reached_at": ticket.reached_at,
     }
 
 
@@ -108,6 +113,7 @@ class Repository(WindowRows, EventRows):
                 name_masked=personal.name_masked,
                 id_masked=personal.id_masked,
                 source=source,
+                remote=ticket.remote,
                 version=0,
                 order_at=self.order_of(ticket),
                 **_ticket_values(ticket),
@@ -224,10 +230,11 @@ class Repository(WindowRows, EventRows):
         return and_(c.hall == self.hall, c.service_day == day, c.status == TicketStatus.WAITING.value)
 
     def queue_heads(self, day: dt.date, categories: Iterable[str], per_category: int = 5,
-                    window: int | None = None) -> list[Ticket]:
+                    window: int | None = None, present_only: bool = False) -> list[Ticket]:
         """What `window` chooses from: per category, the first few waiting tickets by effective queue time
         (age + head start) and the one that has waited longest (the calling rule's oldest-first bound). A ticket
-        transferred to another named window is not among them while that window is not closed.
+        transferred to another named window is not among them while that window is not closed. `present_only`
+        leaves out numbers taken from the phone whose citizen has not arrived (when they fill the first places).
 
         Small indexed queries per category, so the cost does not grow with the length of the queue.
         """
@@ -237,6 +244,8 @@ class Repository(WindowRows, EventRows):
         heads: dict[int, Ticket] = {}
         for category in sorted(categories):
             first = select(t.tickets).where(self._waiting(day), c.category == category, for_me)
+            if present_only:
+                first = first.where(or_(c.remote.is_(False), c.arrived_at.is_not(None)))
             rows = [
                 *self.conn.execute(first.order_by(c.order_at, c.pk).limit(per_category)),
                 *self.conn.execute(first.order_by(c.queued_at, c.pk).limit(1)),

@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 
 from caller.engine.identity import NAME_MAX_CHARS
@@ -80,6 +82,10 @@ tickets = Table(
     Column("source", String(32)),
     Column("receipt", String(12)),  # printed / unprinted, as the kiosk or a counter's reprint reported
     Column("version", Integer, nullable=False, default=0),
+    # a number taken from the phone, called only once confirmed in the hall (caller/engine/arrival.py)
+    Column("remote", Boolean, nullable=False, default=False, server_default=false()),
+    Column("arrived_at", UtcDateTime),
+    Column("reached_at", UtcDateTime),
     UniqueConstraint("hall", "service_day", "number", name="uq_tickets_day_number"),
     Index("ix_tickets_queue", "hall", "service_day", "status", "category", "order_at"),
     Index("ix_tickets_age", "hall", "service_day", "status", "category", "queued_at"),
@@ -414,6 +420,20 @@ phone_codes = Table(
     Column("tries", Integer, nullable=False),  # wrong codes entered: the fifth burns it
     Column("used_at", UtcDateTime),
     Index("ix_phone_codes_phone", "hall", "phone_key", "sent_at"),
+)
+
+# the mobile number of a number taken from the phone, for its reminders (N ahead, called): kept only while the
+# ticket is live, deleted when it ends; each reminder is sent once (its time marks it taken)
+ticket_phones = Table(
+    "ticket_phones",
+    metadata,
+    Column("ticket_pk", BigId, ForeignKey("tickets.pk"), primary_key=True),
+    Column("hall", String(32), nullable=False),
+    Column("phone_key", String(32), nullable=False),  # the number as a keyed digest: per-phone limits, for the day
+    Column("phone", String(11)),  # the number itself, blanked when the ticket ends
+    Column("ahead_sent_at", UtcDateTime),
+    Column("called_sent_at", UtcDateTime),
+    Index("ix_ticket_phones_phone", "hall", "phone_key"),
 )
 
 # the readiness check writes its hall's row, to learn whether the database takes writes now
