@@ -104,6 +104,10 @@ class CallerClient:
         body = {k: v for k, v in (("code", code), ("qr", qr), ("id_number", id_number)) if v is not None}
         return self._call("POST", "/api/v1/pickups", json=body)
 
+    def arrive(self, qr: str) -> dict:
+        """到场确认 of a number taken from the phone: the ticket, with the code for its slip (twice is no change)."""
+        return self._call("POST", "/api/v1/tickets/arrive", json={"qr": qr})
+
     def check_in(self, code: str) -> dict:
         return self._call("POST", "/api/v1/appointments/check-in", json={"code": code})
 

@@ -311,7 +311,13 @@ class Journey:
 
     # ---- appointments
     def check_in(self, code: str) -> TicketOutcome:
-        """Raises Refused (too early, too late, used, forged: its message is for the citizen) or CallerUnavailable."""
+        """A booking's QR checks it in; a remote number's arrival QR (the phone page's) confirms its citizen is here.
+        Either prints the slip. Raises Refused (too early, too late, used, forged: its message is for the citizen)
+        or CallerUnavailable."""
+        if code.startswith("OWARRIVE:"):
+            ticket = self.client.arrive(code)
+            outcome = self._deliver(ticket, None)
+            return replace(outcome, message=t("arrived") + "\n" + outcome.message)
         answer = self.client.check_in(code)
         return self._deliver(answer["ticket"], None)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 ZH_CN: dict[str, str] = {
     "app_title": "自助取号",
     "take_number": "取号",
-    "check_in": "预约签到",
+    "check_in": "预约签到 / 到场确认",
     "help": "帮办代办",
     "help_sent": "已通知帮办代办窗口，工作人员马上过来，请稍候",
     "help_coming": "已通知帮办代办窗口，工作人员 {name} 马上过来，请稍候",
@@ -39,7 +39,8 @@ ZH_CN: dict[str, str] = {
     "green_channel": "您已满 {age} 周岁，已为您安排绿色通道",
     "confirm": "确定",
     "clear": "清除",
-    "scan_qr": "请将预约二维码对准下方摄像头",
+    "scan_qr": "请将预约二维码或手机上的到场码对准下方摄像头",
+    "arrived": "已确认到场，请留意叫号",
     "scanning": "正在识别二维码……",
     "scan_nothing": "没有识别到二维码。请把二维码放平、离摄像头一掌远，或直接取普通号",
     "walk_in": "取普通号",
@@ -89,7 +90,7 @@ ZH_CN: dict[str, str] = {
     "say_card_left_on": "读卡区上已有一张身份证，如是您本人的，请取下后重新放置",
     "say_take_card": "请取回您的身份证",
     "say_idle_warning": "{seconds}秒后将返回首页，如需继续请触摸屏幕",
-    "say_scan": "请将预约二维码对准摄像头",
+    "say_scan": "请将预约二维码或到场码对准摄像头",
 }
 
 STRINGS = ZH_CN

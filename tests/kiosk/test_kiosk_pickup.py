@@ -1,6 +1,6 @@
 """统一出件 at the real Kivy kiosk under Xvfb (issue 13): a citizen whose result is ready touches 统一出件, types the
 pick-up code of the text message, or holds the phone page's case QR to the camera, and leaves with a printed
-pick-up slip for the issuing window."""
+pick-up slip for the issuing window. And a number taken from the phone is confirmed here on arrival."""
 
 import pytest
 
@@ -72,3 +72,32 @@ def test_the_phone_pages_case_qr_held_to_the_camera_takes_the_pick_up_number(cal
     )
     assert outcome["error"] is None, outcome
     assert caller.get("/api/v1/cases/BDC-0502", "desk").json()["state"] == "ready"  # handed out at window 16 later
+
+
+@pytest.mark.clock
+def test_a_remote_number_is_confirmed_by_holding_the_phones_arrival_qr_to_the_camera(caller, tmp_path):
+    """远程取号 (the citizen's phone issue): the number taken at home waits unconfirmed; the phone page's arrival
+    QR held to the kiosk's camera confirms the citizen is here, and the kiosk prints the slip."""
+    import random
+
+    from kiosk.hardware.simulated_camera import blank_frame, qr_frame, write_sequence
+
+    remote = caller.app.state.remote
+    taken = remote.take("13812345678", "shebao", "110105195003070019")
+    assert caller.get(f"/api/v1/tickets/{taken.ticket.id}").json()["awaiting_arrival"]
+    qr = remote.arrival_qr(taken.ticket.id)  # what the phone page draws (tests/web decodes the drawing)
+    camera = write_sequence(tmp_path / "camera", [blank_frame(random.Random(6)), qr_frame(qr, random.Random(7))])
+    printer = SimulatedPrinter()
+    try:
+        outcome = run_kiosk_script(
+            {"caller_url": caller.base, "token": caller.tokens["kiosk"], "printer": printer.url, "camera": camera,
+             "speech": "none://"},
+            [{"wait": "home"}, {"tap": "check_in"}, {"wait": "done"}, {"expect_text": taken.ticket.number},
+             {"expect_text": "已确认到场"}],
+            tmp_path / "ui",
+        )
+    finally:
+        printer.close()
+    assert outcome["error"] is None, outcome
+    assert not caller.get(f"/api/v1/tickets/{taken.ticket.id}").json()["awaiting_arrival"]
+    assert taken.ticket.number in read(bytes(printer.printed)).text
