@@ -259,6 +259,47 @@ class AppointmentBook(FollowsHall):
         self.tx.write(work)
         return self._read(appointment.id)
 
+    def change(self, code: str, slot_start: dt.datetime) -> Appointment:
+        """改约 in one step: the booking moves to another slot of its matter, keeping its code (the QR the citizen
+        holds stays good), or stays where it was if the new slot is full (409 `slot_full`). Only a booking not yet
+        checked in, whose slot has not ended, moves; the limits of booking hold for the new slot."""
+        appointment = self._read(self._id_of(code))
+        if appointment.status is not AppointmentStatus.BOOKED:
+            raise QueueError("appointment_used" if appointment.status is AppointmentStatus.CHECKED_IN
+                             else "appointment_cancelled", "此预约已签到或已取消，不能改约 / the booking cannot move")
+        rules = self.hall.appointments
+        if slot_start.tzinfo is None:
+            raise Invalid("invalid_slot", "时段须带时区 / the slot time needs a time zone")
+        try:
+            day = self.hall.service_day(slot_start)
+            slot = next((s for s in self.hall.slots(day) if s[0] == slot_start), None)
+        except OverflowError:
+            slot = None
+        if slot is None:
+            raise Invalid("invalid_slot", "没有这个预约时段 / no such appointment slot")
+        c = t.appointments.c
+
+        def work(repo, now):  # noqa: ANN001, ANN202
+            if appointment.slot_end <= now or slot[1] <= now:
+                raise QueueError("slot_past", "该时段已过 / the slot is over")
+            if (day - self.hall.service_day(now)).days > rules.days_ahead:
+                raise QueueError("too_far_ahead", f"只能预约 {rules.days_ahead} 天内的时段 / too far ahead")
+            if slot[0] == appointment.slot_start:
+                return
+            taken = set(repo.conn.execute(select(c.seat).where(
+                c.hall == self.hall.hall.id, c.category == appointment.category, c.slot_start == slot[0])).scalars())
+            seat = next((n for n in range(1, rules.per_slot + 1) if n not in taken), None)
+            if seat is None:
+                raise QueueError("slot_full", "该时段已约满，请选择其他时段 / the slot is fully booked")
+            moved = repo.conn.execute(update(t.appointments).where(
+                c.hall == self.hall.hall.id, c.public_id == appointment.id, c.status == AppointmentStatus.BOOKED.value)
+                .values(slot_start=slot[0], slot_end=slot[1], seat=seat))
+            if moved.rowcount != 1:
+                raise QueueError("appointment_used", "此预约已签到或已取消，不能改约 / the booking cannot move")
+
+        self.tx.write(work)
+        return self._read(appointment.id)
+
     def _category(self, category: str) -> None:
         if self.hall.category(category) is None:
             raise Invalid("unknown_category", f"没有此事项：{category} / unknown category")

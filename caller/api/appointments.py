@@ -103,6 +103,18 @@ def cancel_appointment(body: CodeBody, book: Book, hall: HallDep) -> Appointment
     return appointment_out(hall, book, book.cancel(body.code))
 
 
+class ChangeBody(CodeBody):
+    slot_start: dt.datetime = Field(description="the new slot's start with its time zone, as /slots lists it")
+
+
+@router.post("/change", response_model=AppointmentOut, responses=ERRORS)
+def change_appointment(body: ChangeBody, book: Book, hall: HallDep) -> AppointmentOut:
+    """改约 by its code, in one step: to another slot of the same matter, keeping the code (the QR stays good); a full
+    slot leaves it where it was (409 `slot_full`); checked in or cancelled, 409 `appointment_used` /
+    `appointment_cancelled`."""
+    return appointment_out(hall, book, book.change(body.code, body.slot_start))
+
+
 @router.post(
     "/check-in", status_code=201, response_model=CheckInOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))]
 )

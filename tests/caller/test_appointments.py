@@ -185,3 +185,36 @@ def test_three_bookings_let_lapse_suspend_booking_for_thirty_days(live, clock):
     assert book(live, dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)).status_code == 201  # others still book
     clock.set(dt.datetime(2026, 12, 27, 9, 0, tzinfo=SHANGHAI))  # 30 days after the last lapse
     assert book(live, dt.datetime(2026, 12, 28, 10, 0, tzinfo=SHANGHAI), id_number=me).status_code == 201
+
+
+def test_a_booking_changes_slot_in_one_step_keeping_its_code(hall, db_url, clock):
+    """改约 (the citizen's phone issue): the booking moves to a free slot of its matter, its code unchanged; a full
+    slot leaves it where it was; a cancelled one does not move."""
+    from tests.caller.test_api import problem
+    from tests.conftest import serving
+
+    full = hall.model_copy(update={"appointments": hall.appointments.model_copy(update={"per_slot": 1})})
+    with serving(full, db_url, clock) as live:
+        def book(slot, id_number):
+            answer = live.post("/api/v1/appointments", "kiosk", json={
+                "category": "yibao", "slot_start": f"2026-11-24T{slot}:00+08:00", "id_number": id_number})
+            assert answer.status_code == 201, answer.text
+            return answer.json()
+
+        mine = book("09:00", "110105195003070019")
+        book("09:30", "110105195003070035")
+        problem(live.post("/api/v1/appointments/change", json={"code": mine["code"],
+                                                               "slot_start": "2026-11-24T09:30:00+08:00"}),
+                409, "slot_full")
+        assert live.get(f"/api/v1/appointments/{mine['code']}").json()["slot_start"].startswith("2026-11-24T09:00")
+        moved = live.post("/api/v1/appointments/change", json={"code": mine["code"],
+                                                              "slot_start": "2026-11-24T10:00:00+08:00"})
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["code"] == mine["code"] and moved.json()["slot_start"].startswith("2026-11-24T10:00")
+        assert book("09:00", "110105195003070051")["status"] == "booked"  # its old seat is free again
+        problem(live.post("/api/v1/appointments/change", json={"code": mine["code"], "slot_start": "2026-11-24T10:07:00+08:00"}),
+                422, "invalid_slot")
+        live.post("/api/v1/appointments/cancel", json={"code": mine["code"]})
+        problem(live.post("/api/v1/appointments/change", json={"code": mine["code"],
+                                                              "slot_start": "2026-11-24T11:00:00+08:00"}),
+                409, "appointment_cancelled")
