@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from caller.simulation.trace import Arrival
 
@@ -107,3 +107,22 @@ def draw_fates(seed: int, arrivals: list[Arrival], profile: DayProfile = NORMAL)
             transfer_service = arrival.service_s
         fates.append(Fate(no_show, returns, transfer_to, transfer_service))
     return fates
+
+
+def with_remote(arrivals: list[Arrival], seed: int, share: float = 0.2, late_share: float = 0.1,
+                lead_min: tuple[float, float] = (20, 60), late_min: tuple[float, float] = (10, 40)) -> list[Arrival]:
+    """The same day with `share` of its citizens meaning to take their number from the phone, `lead_min` minutes
+    (their trip) before they come in (not before the hall issues), and `late_share` of those coming in `late_min`
+    minutes later than they meant to. (The simulator has one take it only when the phone's estimate is longer than
+    the trip; otherwise they come in and take it at the kiosk.)"""
+    rng = random.Random(seed * 104729 + 3)
+    out = []
+    for arrival in arrivals:
+        if arrival.priority != "normal" or rng.random() >= share / (1 - CLASSES[1][1] - CLASSES[2][1]):
+            out.append(arrival)
+            continue
+        taken = max(0.0, arrival.arrival_s - rng.uniform(*lead_min) * 60)
+        is_late, delay = rng.random() < late_share, rng.uniform(*late_min) * 60  # both drawn: the same citizens
+        late = delay if is_late else 0.0  # take their numbers whatever `late_share` is
+        out.append(replace(arrival, arrival_s=arrival.arrival_s + late, taken_s=taken, late_s=late))
+    return out

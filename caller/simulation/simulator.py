@@ -3,6 +3,10 @@
 Tickets are issued with `model.issue`, called with the policy's `choose` and `model.call`, and leave
 through `model.finish`, `model.no_show`, `model.transfer` or `model.cancel` — the same code the caller
 service runs. Estimated waits come from `caller.engine.estimate`, as on the kiosk.
+
+Numbers taken from the phone (an arrival with `taken_s`) queue from then. With `remote="arrival"` they are called
+only once their citizen came in (caller/engine/arrival.py, as the service does); with `remote="naive"` they are
+called whether or not the citizen is there, and a window that calls an absent one loses a no-show's minute.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ import heapq
 import itertools
 from dataclasses import dataclass, field
 
+from caller.engine import arrival as arrivals_rule
 from caller.engine import model
 from caller.engine.estimate import Desk, estimate_wait_seconds, queue_pressure_s
-from caller.engine.model import Priority, QueueRules, Ticket, Window, WindowState
+from caller.engine.model import Priority, QueueRules, Ticket, TicketStatus, Window, WindowState
 from caller.engine.tidal import TidalAdvice, TidalAdvisor, TidalRule
 from caller.simulation.generator import Fate
 from caller.simulation.policies import SimPolicy, SimWindowSpec
@@ -23,8 +28,9 @@ from caller.simulation.trace import Arrival
 HALL_OPENS = dt.datetime(2026, 11, 23, 0, 30, tzinfo=dt.timezone.utc)  # 08:30 in Shanghai, a Monday
 TIDAL_CHECK_S = 60.0
 NO_SHOW_COST_S = 60.0  # a window loses a minute calling a citizen who does not come
+COME_BEFORE, TRIP_S = 0.8, 300.0  # a remote citizen comes in at 80 % of the phone's estimate, after a 5-minute trip
 
-ARRIVE, END, RETURN, ABANDON, TIDAL, LUNCH_START, LUNCH_END = range(7)
+ARRIVE, END, RETURN, ABANDON, TIDAL, LUNCH_START, LUNCH_END, COME_IN = range(8)
 
 
 @dataclass
@@ -49,6 +55,9 @@ class TicketRecord:
     first_call_s: float | None = None
     abandoned: bool = False
     transfer_wait_s: float | None = None
+    remote: bool = False  # taken from the phone: arrival_s is when the citizen came in
+    index: int = -1  # the arrival's place in the day's list
+    lapsed: bool = False  # remote, reached while absent, its grace over
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class DayResult:
     tidal_staff_s: float
     calls: list[tuple[float, int, str]] = field(default_factory=list)  # time, window, number
     actions: list[Action] = field(default_factory=list)
+    wasted_calls: int = 0  # remote citizens called before they came in (remote="naive")
 
     @property
     def waits_s(self) -> list[float]:
@@ -85,8 +95,13 @@ class DayResult:
 class DaySimulation:
     def __init__(self, arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
                  mean_service_s: dict[str, float], tidal: TidalAdvisor | None = None,
-                 lunch: dict[int, tuple[float, float]] | None = None):
+                 lunch: dict[int, tuple[float, float]] | None = None, remote: str = "arrival",
+                 grace: dt.timedelta = dt.timedelta(minutes=5)):
         self.arrivals = arrivals
+        self.remote = remote
+        self.grace = grace
+        self.wasted_calls = 0  # calls of remote citizens not yet in the hall (remote="naive")
+        self.came_in: dict[str, float] = {}  # remote: when the citizen comes in
         self.fates = fates
         self.policy = policy
         self.rules = rules
@@ -95,6 +110,7 @@ class DaySimulation:
         self.desks = [_Desk(spec, Window(spec.number)) for spec in policy.windows]
         self.lunch = lunch or {}
         self.waiting: dict[str, Ticket] = {}
+        self.tickets: dict[str, Ticket] = {}
         self.records: dict[str, TicketRecord] = {}
         self.fate_of: dict[str, Fate] = {}
         self.service_of: dict[str, float] = {}
@@ -126,7 +142,7 @@ class DaySimulation:
             else:
                 desk.opened_at = None
         for index, arrival in enumerate(self.arrivals):
-            self._push(arrival.arrival_s, ARRIVE, index)
+            self._push(arrival.arrival_s if arrival.taken_s is None else arrival.taken_s, ARRIVE, index)
         if self.tidal is not None:
             self._push(TIDAL_CHECK_S, TIDAL, None)
         for desk in self.desks:
@@ -147,6 +163,8 @@ class DaySimulation:
                 self._return(payload)
             elif kind == ABANDON:
                 self._abandon(payload)
+            elif kind == COME_IN:
+                self._come_in(payload)
             elif kind == LUNCH_START and payload.window.state is WindowState.OPEN:
                 model.pause(payload.window, self._at(t))  # finishes its citizen, then calls nobody
                 self._did("pause", payload.spec.number)
@@ -163,10 +181,10 @@ class DaySimulation:
             utilisation[desk.spec.number] = desk.busy_s / desk.open_s if desk.open_s else 0.0
         tidal_staff = sum(d.open_s for d in self.desks if d.spec.tidal)
         return DayResult(self.policy.name, list(self.records.values()), utilisation, self.tidal_openings, tidal_staff,
-                         self.calls, self.actions)
+                         self.calls, self.actions, self.wasted_calls)
 
     def _day_over(self) -> bool:
-        return not self.waiting and all(k != ARRIVE and k != RETURN for _, _, k, _ in self.events) and all(
+        return not self.waiting and all(k not in (ARRIVE, RETURN, COME_IN) for _, _, k, _ in self.events) and all(
             d.window.ticket_id is None for d in self.desks
         )
 
@@ -176,9 +194,19 @@ class DaySimulation:
         prefix_count = self.counters[category] = self.counters.get(category, 0) + 1
         ticket, _ = model.issue(f"t{index}", f"{category}-{prefix_count:03d}", category, Priority(arrival.priority),
                                 HALL_OPENS.date(), self._at(arrival.arrival_s))
+        ticket.remote = arrival.taken_s is not None and self.remote == "arrival"
         self._did("issue", ticket=ticket.id, value=category, extra=arrival.priority)
         estimate, naive = self._estimates(ticket)
-        self.records[ticket.id] = TicketRecord(category, arrival.priority, arrival.arrival_s, estimate, naive)
+        came_in = arrival.arrival_s
+        if arrival.taken_s is not None:  # the citizen comes in a little before the phone's estimate, after a trip
+            meant = arrival.arrival_s - arrival.late_s - self.now_s  # of at most what they had in mind
+            came_in = self.now_s + min(max(COME_BEFORE * (estimate or 0.0), TRIP_S), meant) + arrival.late_s
+            self.came_in[ticket.id] = came_in
+            if self.remote == "arrival":
+                self._push(came_in, COME_IN, index)
+        self.records[ticket.id] = TicketRecord(category, arrival.priority, came_in, estimate, naive,
+                                               remote=arrival.taken_s is not None, index=index)
+        self.tickets[ticket.id] = ticket
         self.fate_of[ticket.id] = self.fates[index]
         self.service_of[ticket.id] = arrival.service_s
         self.waiting[ticket.id] = ticket
@@ -195,8 +223,24 @@ class DaySimulation:
         del self.waiting[ticket_id]
         record.abandoned = True
 
+    def _come_in(self, index: int) -> None:
+        """A remote citizen is in the hall: confirmed at the kiosk (a lapsed number queues again from now)."""
+        ticket = self.tickets.get(f"t{index}")
+        if ticket is None or not ticket.remote or ticket.status not in (TicketStatus.WAITING, TicketStatus.NO_SHOW) or self.records[ticket.id].abandoned:
+            return
+        arrivals_rule.arrive(ticket, self._at(self.now_s), ticket.service_day)
+        self.waiting[ticket.id] = ticket
+
+    def _absent(self, ticket: Ticket) -> bool:
+        """A naive hall's remote number called before its citizen came in."""
+        return self.remote == "naive" and self.came_in.get(ticket.id, 0.0) > self.now_s
+
     def _return(self, ticket: Ticket) -> None:
-        model.return_after_no_show(ticket, self._at(self.now_s), self.rules, ticket.service_day)
+        try:
+            model.return_after_no_show(ticket, self._at(self.now_s), self.rules, ticket.service_day)
+        except model.QueueError:  # a naive hall's absent citizen, back past the return time: a new place in line
+            ticket.status, ticket.window, ticket.called_at, ticket.recalls = TicketStatus.WAITING, None, None, 0
+            ticket.queued_at = self._at(self.now_s)
         self._did("return", ticket=ticket.id)
         self.returned.add(ticket.id)
         self.waiting[ticket.id] = ticket
@@ -210,7 +254,13 @@ class DaySimulation:
             return
         now = self._at(self.now_s)
         for desk in self._idle_desks():
-            chosen = self.policy.calling.choose(desk.window, desk.spec.serves, self.waiting.values(), now)
+            chosen, passed = arrivals_rule.choose_present(self.policy.calling, desk.window, desk.spec.serves,
+                                                          self.waiting.values(), now)
+            for remote in passed:  # reached while its citizen is away: its grace, then it lapses
+                arrivals_rule.pass_over(remote, now, self.grace)
+                if remote.status is TicketStatus.NO_SHOW:
+                    del self.waiting[remote.id]
+                    self.records[remote.id].lapsed = True
             if chosen is None:
                 continue
             model.call(desk.window, chosen, now)
@@ -218,6 +268,12 @@ class DaySimulation:
             del self.waiting[chosen.id]
             self.calls.append((self.now_s, desk.spec.number, chosen.number))
             record = self.records[chosen.id]
+            if self._absent(chosen):
+                self.wasted_calls += 1
+                self._push(self.now_s + NO_SHOW_COST_S, END, (desk, chosen, "absent"))
+                if not self.waiting:
+                    return
+                continue
             if record.first_call_s is None:
                 record.first_call_s = self.now_s
             elif chosen.id in self.transferred_at and record.transfer_wait_s is None:
@@ -233,7 +289,13 @@ class DaySimulation:
     def _end(self, desk: _Desk, ticket: Ticket, outcome: str) -> None:
         now = self._at(self.now_s)
         fate = self.fate_of[ticket.id]
-        if outcome == "no-show":
+        if outcome == "absent":  # a naive hall: recalled, marked a no-show; back in its place once they come in
+            for _ in range(self.rules.recalls_before_no_show):
+                model.recall(desk.window, ticket, now)
+            model.no_show(desk.window, ticket, now, self.rules)
+            desk.busy_s += NO_SHOW_COST_S
+            self._push(max(self.now_s, self.came_in[ticket.id]), RETURN, ticket)
+        elif outcome == "no-show":
             for _ in range(self.rules.recalls_before_no_show):
                 model.recall(desk.window, ticket, now)
                 self._did("recall", desk.spec.number, ticket.id)
@@ -311,7 +373,8 @@ class DaySimulation:
 
 def simulate_day(arrivals: list[Arrival], fates: list[Fate], policy: SimPolicy, rules: QueueRules,
                  mean_service_s: dict[str, float], tidal_rule: TidalRule | None = None,
-                 lunch: dict[int, tuple[float, float]] | None = None) -> DayResult:
+                 lunch: dict[int, tuple[float, float]] | None = None, remote: str = "arrival",
+                 grace: dt.timedelta = dt.timedelta(minutes=5)) -> DayResult:
     advisor = TidalAdvisor(tidal_rule or TidalRule())
-    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, advisor, lunch).run()
+    return DaySimulation(arrivals, fates, policy, rules, mean_service_s, advisor, lunch, remote, grace).run()
 

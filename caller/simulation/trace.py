@@ -18,6 +18,8 @@ class Arrival:
     priority: str
     service_s: float
     patience_s: float | None  # None: stays however long it takes
+    taken_s: float | None = None  # 远程取号: when the number was taken from the phone (arrival_s: when they came in)
+    late_s: float = 0.0  # a remote citizen came in this much later than they meant to (included in arrival_s)
 
 
 class TraceError(ValueError):

@@ -243,3 +243,29 @@ def test_windows_away_once_a_day_call_nobody_meanwhile_and_the_estimates_error_i
     replayed = subprocess.run([sys.executable, "-m", "caller.cli", "simulate", "--trace", str(trace), "--absences",
                                "--policy", "ours"], capture_output=True, text=True, cwd=ROOT)
     assert replayed.returncode == 0 and "（全天在岗：" in replayed.stdout, replayed.stderr
+
+
+def test_remote_numbers_are_called_only_once_their_citizens_came_in_and_nobody_is_lost(hall):
+    """远程取号 on the simulator (tests/bench/remote_day.py): a fifth of the citizens take their number from the phone
+    and one in ten of those comes in late. Our rule never calls one before they came in; a naive hall does."""
+    from caller.simulation.generator import with_remote
+
+    rules = rules_from_hall(hall)
+    ours = policies(hall, rules, OUT_OF_SEASON_DAY)["ours"]
+    mean = {c.id: c.service_minutes * 60.0 for c in hall.categories}
+    day = generate_day(8)
+    remote_day = with_remote(day, 8, lead_min=(10, 40))
+    taken = [a for a in remote_day if a.taken_s is not None]
+    assert 0.17 < len(taken) / len(day) < 0.23 and 0.05 < sum(a.late_s > 0 for a in taken) / len(taken) < 0.16
+    assert {i for i, a in enumerate(with_remote(day, 8, late_share=0.0, lead_min=(10, 40))) if a.taken_s} == \
+        {i for i, a in enumerate(remote_day) if a.taken_s}  # the same citizens, late or not
+    fates = draw_fates(8, day)
+    result = simulate_day(remote_day, fates, ours, rules, mean, remote="arrival", grace=hall.phone.arrival_grace)
+    assert len(result.tickets) == len(day)
+    assert all(r.first_call_s is not None or r.abandoned for r in result.tickets)  # served or left: none lost
+    remote = [r for r in result.tickets if r.remote]
+    assert len(remote) == len(taken) and all(r.first_call_s >= r.arrival_s for r in remote if r.first_call_s)
+    assert result.wasted_calls == 0 and any(r.lapsed for r in remote)
+    naive = simulate_day(remote_day, fates, ours, rules, mean, remote="naive")
+    assert naive.wasted_calls > 0 and not any(r.lapsed for r in naive.tickets)
+    assert all(r.first_call_s is not None or r.abandoned for r in naive.tickets)
