@@ -93,3 +93,17 @@ def test_the_help_window_console_takes_help_requests_and_other_counters_are_not_
     expect(row).to_contain_text("王芳（3001） 已接单")
     assert other.locator("#notices").text_content() == ""  # window 3 is not told: the help window and desk are
     other.context.close()
+
+
+def test_the_desk_confirms_a_remote_number_found_by_its_number(live, page, clock):
+    """远程取号 (the citizen's phone issue): the citizen shows the phone page at the 咨询台; 找号, then 到场确认."""
+    taken = live.app.state.remote.take("13812345678", "shebao", "110105195003070019")
+    desk_sign_in(page, live)
+    page.fill("#find-number", taken.ticket.number)
+    page.click("#find-button")
+    expect(page.locator("#arrive-button")).to_be_visible()
+    expect(page.locator("#return-button")).to_be_hidden()
+    page.click("#arrive-button")
+    expect(page.locator("#found")).to_contain_text("到场确认")
+    expect(page.locator("#arrive-button")).to_be_hidden()
+    assert not live.get(f"/api/v1/tickets/{taken.ticket.id}").json()["awaiting_arrival"]
