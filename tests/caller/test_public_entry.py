@@ -39,12 +39,21 @@ def test_phones_reach_only_the_public_pages_through_the_public_entry(live_sqlite
     assert requests.get(base + "/api/v1/appointments/slots?category=yibao&day=2026-11-24", timeout=5).ok
     asked = requests.post(base + "/api/v1/phone/code", json={"phone": "13812345678"}, timeout=5)
     assert asked.status_code == 409 and asked.json()["error"] == "sms_unavailable"  # reached: no gateway here
+    remote = requests.post(base + "/api/v1/phone/tickets", json={"pass": "x", "category": "shebao",
+                                                                "id_number": "110105195003070019"}, timeout=5)
+    assert remote.status_code == 401 and remote.json()["error"] == "pass_invalid"  # 远程取号 is reached
+    moved = requests.post(base + "/api/v1/appointments/change", json={"code": "x", "slot_start": "2026-11-24T09:00"
+                                                                     ":00+08:00"}, timeout=5)
+    assert moved.status_code == 400 and moved.json()["error"] == "invalid_code"  # 改约 is reached
     admin = live_sqlite.headers("admin")
     for path in ("/counter", "/docs", "/openapi.json", "/api/v1/queue", "/api/v1/events", "/api/v1/ratings/summary",
                  "/api/v1/health", "/web/counter.html"):
         assert requests.get(base + path, headers=admin, timeout=5).status_code == 404, path
-    for path in ("/api/v1/tickets", "/api/v1/windows/1/call-next", "/api/v1/appointments"):
+    for path in ("/api/v1/tickets", "/api/v1/windows/1/call-next", "/api/v1/appointments",
+                 f"/api/v1/tickets/{ticket['id']}/arrive"):
         assert requests.post(base + path, headers=admin, json={}, timeout=5).status_code == 404, path
+    # 到场确认 is the kiosk's and the desk's, in the hall: a ticket's public status is GET only (403 at the entry)
+    assert requests.post(base + "/api/v1/tickets/arrive", headers=admin, json={}, timeout=5).status_code == 403
     # a token sent anyway is dropped at the entry: the caller never sees it
     unprinted = requests.get(base + "/api/v1/tickets/unprinted", headers=live_sqlite.headers("counter", 1), timeout=5)
     assert unprinted.status_code == 401

@@ -160,3 +160,25 @@ def test_remote_numbers_keep_the_halls_limits(hall, db_url, clock):
         problem(live.post("/api/v1/phone/tickets", json={**ask, "pass": proven_pass(live, sms, "13712345678"),
                                                          "category": "yibao", "id_number": "110105195003070035"}),
                 409, "remote_closed")
+
+
+def test_the_text_reminder_goes_when_remind_ahead_are_ahead_and_not_before(hall, db_url, clock):
+    with FakeSmsGateway() as sms, serving(hall, db_url, clock, sms_url=sms.url, sms_key_id="hall-key",
+                                          sms_secret="gateway-secret") as live:
+        for _ in range(5):
+            issue(live, "yibao")
+        remote = live.post("/api/v1/phone/tickets", json={"pass": proven_pass(live, sms), "category": "yibao",
+                                                          "id_number": ID}).json()
+        assert remote["ticket"]["ahead"] == 5
+        live.post("/api/v1/windows/1/open", "counter", 1)
+        live.post("/api/v1/windows/1/call-next", "counter", 1)  # 4 ahead: not yet
+        live.app.state.remote.remind()
+        assert texts(sms) == []
+        live.post("/api/v1/windows/1/finish", "counter", 1)
+        live.post("/api/v1/windows/1/call-next", "counter", 1)  # 3 ahead ([phone] remind_ahead)
+        assert wait_for(lambda: len(texts(sms)) == 1)
+        assert f"您的 {remote['ticket']['number']} 号前面还有 3 人" in texts(sms)[0]
+        live.post("/api/v1/windows/1/finish", "counter", 1)
+        live.post("/api/v1/windows/1/call-next", "counter", 1)
+        live.app.state.remote.remind()
+        assert len(texts(sms)) == 1  # once
