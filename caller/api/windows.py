@@ -61,6 +61,19 @@ def start(number: WindowNumber, service: Service, hall: HallDep, who: Counter, b
     return call_out(hall, service.start(number, _held(body)))
 
 
+@router.post("/{number}/finish-and-call-next", response_model=CallOut,
+             responses={204: {"description": "finished; nothing eligible to call"}, **ERRORS})
+def finish_and_call_next(number: WindowNumber, service: Service, hall: HallDep, who: Counter,
+                         body: ActionBody | None = None) -> CallOut | Response:
+    """办结并叫下一位, the staff's usual key: the held citizen finished (if any; `ticket` guards against a stale
+    screen) and the next called, in one transaction; 204 when the finish left nobody eligible to call."""
+    require_window(number, who)
+    view = service.finish_and_call_next(number, _held(body), staff=who.label)
+    if view.ticket is None:
+        return Response(status_code=204)
+    return call_out(hall, view)
+
+
 @router.post("/{number}/finish", response_model=CallOut, responses=ERRORS)
 def finish(number: WindowNumber, service: Service, hall: HallDep, who: Counter, body: ActionBody | None = None) -> CallOut:
     """办结: service finished; the window is free (with 自动叫号 it may hold the next citizen at once)."""

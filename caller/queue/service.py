@@ -256,6 +256,40 @@ class QueueService:
 
         return self.tx.write(work)
 
+    def finish_and_call_next(self, number: int, ticket_id: str | None = None, staff: str | None = None) -> WindowView:
+        """办结并叫下一位, the staff's usual key: the held citizen's service finished (if the window holds one) and
+        the next called, in one transaction — a served citizen costs one request. Nothing eligible (or the window
+        paused): the finish stands and the window is free (the view holds no ticket)."""
+        spec = self.window_spec(number)
+
+        def work(repo: Repository, now: dt.datetime) -> WindowView:
+            window = repo.locked_window(number)
+            if window.ticket_id is not None:
+                model.expect_holding(window, ticket_id)
+                held = repo.ticket(window.ticket_id)
+                assert held is not None
+                events = model.finish(window, held, now)
+                for event in events:
+                    if staff:
+                        event.data["staff"] = staff
+                if not repo.update_ticket(held):
+                    raise Conflict
+                self.tx.record(repo, events, now)
+                if window.state is WindowState.PAUSED:  # 暂停: the citizen finished, nobody called until resumed
+                    if not repo.update_window(window):
+                        raise Conflict
+                    return WindowView(spec, window)
+            model.can_call(window)
+            claimed = self._claim_next(repo, spec, window, now)
+            if claimed is None:
+                if not repo.update_window(window):
+                    raise Conflict
+                return WindowView(spec, window)
+            window, chosen = claimed
+            return WindowView(spec, window, chosen, chosen, repo.personal(chosen.id))
+
+        return self.tx.write(work)
+
     def _claim_next(
         self, repo: Repository, spec: WindowSpec, window: Window, now: dt.datetime
     ) -> tuple[Window, Ticket] | None:

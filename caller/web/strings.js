@@ -12,7 +12,7 @@ const ZH_CN = {
   idle_signed_out: "已因长时间无操作自动退出，请重新登录", session_ended: "登录已失效，请重新登录",
   window: "{n} 号窗口", state_open: "受理中", state_paused: "暂停服务", state_closed: "未登录",
   current: "当前号", none: "无", waiting_of_mine: "本窗口可办事项等候",
-  call_next: "叫号 (N)", recall: "重呼 (R)", no_show: "过号 (X)", start: "开始 (S)", finish: "办结 (F)",
+  call_next: "叫号 (N)", recall: "重呼 (R)", no_show: "过号 (X)", start: "开始 (S)", finish: "办结 (F)", finish_and_call_next: "办结并叫号 (J)",
   transfer: "转办", pause: "暂停 (P)", resume: "恢复 (P)", open: "登录窗口", close: "退出窗口",
   nothing_waiting: "当前没有可叫的号", unprinted: "待补打号票", reprinted: "标记已补打", print_slip: "补打", printed: "已打印",
   tidal_open: "潮汐提示：等候时间已长，建议开放潮汐窗口", tidal_close: "潮汐提示：高峰已过，建议办完当前后关闭潮汐窗口",

@@ -478,3 +478,22 @@ def test_a_ticket_past_the_oldest_first_bound_is_found_behind_many_head_starts(s
     clock.advance(minutes=8)  # A001 has now waited 12 min: the hall's bound
     service.open(7)
     assert service.call_next(7).ticket.id == old.id
+
+
+def test_finish_and_call_next_is_one_step_and_leaves_the_finish_standing_when_nobody_waits(service):
+    """The staff's usual key (issue 15): a served citizen costs one request."""
+    from caller.engine.model import QueueError as Refusal
+    from caller.queue.service import IssueRequest as Ask
+
+    first, second = service.issue(Ask("shebao")), service.issue(Ask("shebao"))
+    service.open(1)
+    assert service.finish_and_call_next(1).ticket.id == first.ticket.id  # nothing held: only the call
+    view = service.finish_and_call_next(1, staff="张三（1001）")
+    assert view.ticket.id == second.ticket.id and service.ticket(first.ticket.id).ticket.status.value == "done"
+    finished = [e for e in service.events_after(0) if e.type == "ticket-finished"]
+    assert len(finished) == 1 and finished[0].data.get("staff") == "张三（1001）"
+    with pytest.raises(Refusal):  # a stale screen: the window holds another ticket than the one it shows
+        service.finish_and_call_next(1, ticket_id=first.ticket.id)
+    empty = service.finish_and_call_next(1)
+    assert empty.ticket is None and empty.window.ticket_id is None
+    assert service.ticket(second.ticket.id).ticket.status.value == "done"

@@ -55,6 +55,10 @@ def test_staff_sign_in_open_call_by_keyboard_and_finish_once(live, page, staff_m
     page.keyboard.press("n")
     expect(page.locator("#current")).not_to_have_text("无")
     page.screenshot(path=shot("counter-console.png"))
+    third = issue(live, "zonghe").json()
+    page.keyboard.press("j")  # 办结并叫号: one request finishes the citizen and calls the next
+    expect(page.locator("#current")).to_have_text(third["number"])
+    assert len(events_of(live, "ticket-finished")) == 2
     page.keyboard.press("f")
     expect(page.locator("#current")).to_have_text("无")
     page.click("button[data-action=pause-resume]")
