@@ -314,7 +314,7 @@ class QueueService:
                 return None
             trial = replace(window)
             events = model.call(trial, chosen, now)
-            if repo.update_ticket(chosen):  # claimed: nobody else called it meanwhile
+            if repo.claim_ticket(chosen):  # claimed: nobody else called it meanwhile
                 break
             skipped.add(chosen.pk)
         if not repo.update_window(trial):

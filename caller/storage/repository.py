@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Row, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Date, Integer, Row, Select, and_, bindparam, func, insert, or_, select, union_all, update
 
 from caller.engine.model import (
     LIVE_STATUSES,
@@ -54,6 +54,34 @@ def _ticket(row: Row) -> Ticket:
         version=row.version,
         pk=row.pk,
     )
+
+
+_HEADS: dict[tuple, Select] = {}  # built once per hall, window layout and option: building one costs milliseconds
+
+
+def _heads_statement(hall: str, categories: tuple[str, ...], per_category: int, present_only: bool) -> Select | None:
+    """Repository.queue_heads's statement, with the day and the window as parameters."""
+    key = (hall, categories, per_category, present_only)
+    statement = _HEADS.get(key)
+    if statement is not None or not categories:
+        return statement
+    c, w = t.tickets.c, t.windows.c
+    day, window = bindparam("day", type_=Date), bindparam("window", type_=Integer)
+    closed = select(w.number).where(w.hall == hall, w.state == WindowState.CLOSED.value)
+    for_me = or_(c.for_window.is_(None), c.for_window == window, c.for_window.in_(closed.scalar_subquery()))
+    parts = []
+    for category in categories:
+        first = select(t.tickets).where(c.hall == hall, c.service_day == day, c.status == TicketStatus.WAITING.value,
+                                        c.category == category, for_me)
+        if present_only:
+            first = first.where(or_(c.remote.is_(False), c.arrived_at.is_not(None)))
+        parts.append(select(first.order_by(c.order_at, c.pk).limit(per_category).subquery()))
+        parts.append(select(first.order_by(c.queued_at, c.pk).limit(1).subquery()))
+    statement = union_all(*parts)
+    if len(_HEADS) > 1000:  # halls times layouts: bounded all the same
+        _HEADS.clear()
+    _HEADS[key] = statement
+    return statement
 
 
 def _ticket_values(ticket: Ticket) -> dict:
@@ -236,22 +264,16 @@ class Repository(WindowRows, EventRows):
         transferred to another named window is not among them while that window is not closed. `present_only`
         leaves out numbers taken from the phone whose citizen has not arrived (when they fill the first places).
 
-        Small indexed queries per category, so the cost does not grow with the length of the queue.
+        Small indexed reads per category, in one statement, so the cost does not grow with the length of the queue
+        nor the round trips with the number of categories.
         """
-        c, w = t.tickets.c, t.windows.c
-        closed = select(w.number).where(w.hall == self.hall, w.state == WindowState.CLOSED.value)
-        for_me = or_(c.for_window.is_(None), c.for_window == window, c.for_window.in_(closed.scalar_subquery()))
+        statement = _heads_statement(self.hall, tuple(sorted(categories)), per_category, present_only)
+        if statement is None:
+            return []
         heads: dict[int, Ticket] = {}
-        for category in sorted(categories):
-            first = select(t.tickets).where(self._waiting(day), c.category == category, for_me)
-            if present_only:
-                first = first.where(or_(c.remote.is_(False), c.arrived_at.is_not(None)))
-            rows = [
-                *self.conn.execute(first.order_by(c.order_at, c.pk).limit(per_category)),
-                *self.conn.execute(first.order_by(c.queued_at, c.pk).limit(1)),
-            ]
-            for row in rows:
-                heads.setdefault(row.pk, _ticket(row))
+        # one statement (one round trip), each part still a small indexed read
+        for row in self.conn.execute(statement, {"day": day, "window": window}):
+            heads.setdefault(row.pk, _ticket(row))
         return list(heads.values())
 
     def waiting_counts(self, day: dt.date) -> dict[str, int]:
@@ -295,6 +317,17 @@ class Repository(WindowRows, EventRows):
             t.tickets.c.status.in_([TicketStatus.CALLED.value, TicketStatus.SERVING.value]),
         )
         return [_ticket(row) for row in self.conn.execute(query)]
+
+    def claim_ticket(self, ticket: Ticket) -> bool:
+        """`update_ticket` for a call: on PostgreSQL a ticket another window's transaction is calling right now is
+        skipped at once (SKIP LOCKED) instead of waited for, only to find it taken after that one commits."""
+        if self.conn.dialect.name != "sqlite":
+            c = t.tickets.c
+            free = self.conn.execute(select(c.pk).where(c.pk == ticket.pk, c.version == ticket.version)
+                                     .with_for_update(skip_locked=True)).first()
+            if free is None:
+                return False
+        return self.update_ticket(ticket)
 
     def update_ticket(self, ticket: Ticket) -> bool:
         """Write a ticket's new state only if nobody changed it since it was read."""
