@@ -27,6 +27,12 @@ const ZH_CN = {
   acc_pin_reset: "{no} 的密码已重置", acc_confirm_disable: "确定停用 {no}？停用后立即退出登录，且不能再登录。",
   role_window: "窗口人员", role_desk: "咨询台/导服", role_help: "帮办", role_manager: "管理人员", role_admin: "系统管理员",
   role_department: "后台部门", acc_department: "所属部门（后台部门人员）",
+  cty_title: "县级总览", cty_token: "县级管理令牌", cty_sign_in: "进入", cty_refused: "令牌无效，请向系统管理员领取县级管理令牌",
+  cty_halls: "各大厅实时情况", cty_updated: "更新于 {time}", cty_report: "统计报表", cty_show_report: "查询",
+  cty_h_hall: "大厅", cty_h_waiting: "等候人数", cty_h_oldest: "最长等候(分钟)", cty_h_windows: "开放窗口",
+  cty_h_today: "今日取号 / 办结", cty_h_alerts: "告警", cty_total: "全县合计", cty_unreadable: "暂时无法读取",
+  cty_r_issued: "取号", cty_r_served: "办结", cty_r_wait_mean: "平均等候(分钟)", cty_r_wait_p90: "90%等候(分钟)",
+  cty_r_over: "超时等候占比",
   mon_title: "大厅运行监控", mon_today: "今日累计", mon_categories: "各事项等候", mon_windows: "各窗口状态",
   mon_issued: "取号", mon_served: "办结", mon_no_show: "过号", mon_abandoned: "放弃", mon_wait_mean: "平均等候(分)",
   mon_wait_p90: "九成群众等候不超过(分)", mon_handling_mean: "平均办理(分)", mon_ratings: "评价均分（条）",
@@ -139,11 +145,15 @@ const zh = message => String(message || "").split(" / ")[0];
 // phone's own zone.
 function hallTime(iso) { return iso ? iso.slice(11, 16) : ""; }
 
+// Where this hall's API is: the root for a caller serving one hall; /h/<hall> for a hall of a county served by one
+// process (caller/county/). Every call below goes through it.
+const BASE = (location.pathname.match(/^\/h\/[A-Za-z0-9_-]+/) || [""])[0];
+
 // A JSON call to the caller; resolves to {ok, status, body}.
 async function api(method, path, token, body) {
   const headers = {"Content-Type": "application/json"};
   if (token) headers.Authorization = `Bearer ${token}`;
-  const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  const response = await fetch(BASE + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
   let data = null;
   if (response.status !== 204) { try { data = await response.json(); } catch (e) { data = null; } }
   return {ok: response.ok, status: response.status, body: data};
@@ -158,7 +168,7 @@ function followEvents(token, onEvent) {
       try {
         const headers = {Authorization: `Bearer ${token}`};
         if (lastId !== null) headers["Last-Event-ID"] = String(lastId);
-        const response = await fetch("/api/v1/events", {headers});
+        const response = await fetch(BASE + "/api/v1/events", {headers});
         if (response.status === 401 || response.status === 403) return;
         const reader = response.body.getReader();
         const decoder = new TextDecoder();
