@@ -22,6 +22,7 @@ class Role(StrEnum):
     DESK = "desk"  # a staff member signed in at the 咨询台 / 导服 desk: issues, finds numbers, takes notices
     EVALUATOR = "evaluator"  # the rating tablet of one window: it rates that window's last service, nothing else
     DEPARTMENT = "department"  # a department's approval system (or its page): reports progress of its cases
+    COUNTY_ADMIN = "county-admin"  # above the halls' managers: the county's view and reports (caller/county/)
 
 
 WINDOW_ROLES = frozenset({Role.COUNTER, Role.EVALUATOR})  # tokens bound to one window

@@ -19,7 +19,7 @@ DEMO_STAFF = ("8001", "演示员", "246813")  # ./dev hall: a demo account that 
 
 def _settings(args: argparse.Namespace) -> CallerSettings:
     overrides = {}
-    for name in ("database_url", "hall_file", "host", "port"):
+    for name in ("database_url", "hall_file", "host", "port", "county_dir"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -93,7 +93,12 @@ def run_caller(args: argparse.Namespace) -> int:
             print(f"  counter console http://{settings.host}:{settings.port}/counter: 工号 {DEMO_STAFF[0]}, "
                   f"PIN {DEMO_STAFF[2]}, any window")
         print("  issuing hours are not enforced in demo mode")
-    app = create_app(settings)
+    if settings.county_dir is not None:  # a county: every hall of the folder, each at /h/<id>/
+        from caller.county.app import create_county_app
+
+        app = create_county_app(settings)
+    else:
+        app = create_app(settings)
     scheme = "https" if settings.tls_cert else "http"
     print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
     server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
@@ -305,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     caller.add_argument("--host")
     caller.add_argument("--port", type=int)
     caller.add_argument("--demo", action="store_true", help="create demo tokens and issue at any hour")
+    caller.add_argument("--county-dir", type=Path, help="serve every hall file of this folder (a county, on "
+                        "PostgreSQL): each hall at /h/<id>/, the county's view at /county")
     caller.add_argument("--log-level", default="INFO")
     caller.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
     caller.set_defaults(func=run_caller)
@@ -353,6 +360,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--plot", type=Path, help="also draw the mean wait over the day per policy to this PNG")
     simulate.set_defaults(func=run_simulate)
     from caller import tls
+    from caller.county import cli as county_cli
     from caller.office import cli as office_cli
     from display import cli as display_cli
     from kiosk import cli as kiosk_cli
@@ -363,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff_cli.add_commands(sub)
     report_cli.add_commands(sub)
     office_cli.add_commands(sub)
+    county_cli.add_commands(sub)
     kiosk_cli.add_commands(sub)
     display_cli.add_commands(sub)
     return parser

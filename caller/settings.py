@@ -16,6 +16,9 @@ class CallerSettings(BaseSettings):
 
     database_url: str = f"sqlite:///{HOME / 'var' / 'onewindow.sqlite'}"
     hall_file: Path = HOME / "config" / "hall.toml"
+    # a county served by one process (caller/county/): a folder of hall files, each hall at /h/<hall id>/ and the
+    # county's view at /county; none: the one hall of `hall_file`
+    county_dir: Path | None = None
     host: str = "127.0.0.1"
     port: int = Field(default=8300, ge=1, le=65535)
     enforce_hours: bool = True  # refuse tickets outside the hall's issuing hours

@@ -27,14 +27,29 @@ def site(shipped: Path, caller_port: int, listen_port: int, log_dir: Path) -> st
     return text
 
 
+def county_site(shipped: Path, caller_ports: list[int], listen_port: int, log_dir: Path) -> str:
+    """The shipped county site (config/nginx/onewindow-county.conf) with the test's caller ports, in its order."""
+    text = shipped.read_text()
+    ports = iter(caller_ports)
+    text, upstreams = re.subn(r"server 127\.0\.0\.1:830\d", lambda _: f"server 127.0.0.1:{next(ports)}", text)
+    text, listens = re.subn(r"listen (80|8080);", f"listen 127.0.0.1:{listen_port};", text)
+    text = text.replace("/var/log/nginx/", f"{log_dir}/")
+    assert (upstreams, listens) == (len(caller_ports), 1), "the shipped file names each caller and the port once"
+    return text
+
+
 @contextlib.contextmanager
-def nginx_serving(shipped: Path, caller_base: str, work: Path) -> Iterator[tuple[str, int]]:
+def nginx_serving(shipped: Path, caller_base: str | list[int], work: Path) -> Iterator[tuple[str, int]]:
+    """nginx with `shipped` in front of the caller at `caller_base`, or of a county's callers on these ports."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not os.path.exists(binary):
         pytest.fail("Debian's nginx is missing: ./dev test installs nginx-light")
     port = free_port()
-    caller_port = int(caller_base.rsplit(":", 1)[1])
-    (work / "site.conf").write_text(site(shipped, caller_port, port, work))
+    if isinstance(caller_base, list):
+        (work / "site.conf").write_text(county_site(shipped, caller_base, port, work))
+    else:
+        caller_port = int(caller_base.rsplit(":", 1)[1])
+        (work / "site.conf").write_text(site(shipped, caller_port, port, work))
     temp = work / "temp"
     temp.mkdir(exist_ok=True)
     user = "user root;" if os.geteuid() == 0 else ""

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
+from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caller.api import (
@@ -132,12 +133,15 @@ def create_app(
     *,
     hall: Hall | None = None,
     clock: Callable | None = None,
+    engine: Engine | None = None,
 ) -> FastAPI:
-    """The caller's ASGI app. `hall` and `clock` may be given directly (tests, simulations)."""
+    """The caller's ASGI app. `hall` and `clock` may be given directly (tests, simulations); `engine` is shared by
+    the halls of a county served by one process (caller/county/), which disposes of it."""
     settings = settings or CallerSettings()
     hall = hall or load_hall(settings.hall_file)
     outage = Outage()  # says a storage fault a bounded number of times, whoever meets it
-    engine = make_engine(settings.database_url)
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.database_url)
     db = Database(engine, hall.hall.id)
     service_kwargs = {"clock": clock} if clock else {}
     service = QueueService(hall, db, enforce_hours=settings.enforce_hours, outage=outage, **service_kwargs)
@@ -245,7 +249,8 @@ def create_app(
             for task in tasks:
                 task.cancel()
             await hub.stop()
-            engine.dispose()
+            if owns_engine:
+                engine.dispose()
 
     app = FastAPIOffline(  # /docs and /redoc with their assets served here: they work on a hall's offline LAN
         title="OneWindow caller",

@@ -180,13 +180,14 @@ class EventFollower(threading.Thread):
         self.last = last_id
 
 
-def audit(database_url: str, ledger: Ledger) -> dict:
-    """Compare the ledger with the database: numbers, double calls, lost tickets, states."""
+def audit(database_url: str, ledger: Ledger, hall: str | None = None) -> dict:
+    """Compare the ledger with the database: numbers, double calls, lost tickets, states (of one hall if given)."""
     engine = create_engine(database_url)
+    query = select(tables.tickets) if hall is None else select(tables.tickets).where(tables.tickets.c.hall == hall)
     with engine.connect() as conn:
-        rows = {r.public_id: r for r in conn.execute(select(tables.tickets))}
+        rows = {r.public_id: r for r in conn.execute(query)}
     engine.dispose()
-    numbers = Counter((r.service_day, r.number) for r in rows.values())
+    numbers = Counter((r.hall, r.service_day, r.number) for r in rows.values())
     called = Counter(ticket_id for _, ticket_id in ledger.calls)
     lost = [t for t in ledger.issued if t not in rows]
     wrong = [t for t, status in ledger.observed.items() if t in rows and rows[t].status != status]

@@ -1,0 +1,74 @@
+"""One caller process serving a county: each hall's own app (caller/api/app.py) mounted at /h/<hall id>/, all on
+one database engine, and the county's routes at the root.
+
+Each hall keeps everything of its own: numbering, tokens (a hall's token is unknown to every other hall), devices,
+events (a board follows /h/<id>/api/v1/events and sees its hall's only) and reports. Several such processes serve
+the same halls behind a load balancer (config/nginx/onewindow-county.conf): the database is the one source of truth.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import Mount
+
+from caller.api import pages
+from caller.api.app import create_app
+from caller.api.guards import problem
+from caller.engine.model import QueueError
+from caller.auth import TokenStore
+from caller.county import routes
+from caller.county.halls import COUNTY, load_county
+from caller.hall import Hall
+from caller.settings import CallerSettings
+from caller.storage.database import make_engine
+
+log = logging.getLogger(__name__)
+
+
+def create_county_app(settings: CallerSettings, *, halls: list[Hall] | None = None,
+                      clock: Callable | None = None) -> FastAPI:
+    """The county's ASGI app: `halls` may be given directly (tests); else the hall files of `settings.county_dir`."""
+    if halls is None:
+        assert settings.county_dir is not None
+        halls = load_county(settings.county_dir)
+    engine = make_engine(settings.database_url)
+    apps = {hall.hall.id: create_app(settings, hall=hall, clock=clock, engine=engine) for hall in halls}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            for hall_app in apps.values():  # each hall's own background work: its event hub, its periodic checks
+                await stack.enter_async_context(hall_app.router.lifespan_context(hall_app))
+            yield
+        engine.dispose()
+
+    app = FastAPI(title="OneWindow county", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  summary="The halls of a county on one system: each hall at /h/<hall id>/, the county above them.")
+    app.state.settings = settings
+    app.state.halls = apps
+    first = next(iter(apps.values()))
+    app.state.county_tokens = TokenStore(engine, COUNTY, clock=first.state.service.tx.clock)
+    app.include_router(routes.router)
+
+    @app.exception_handler(QueueError)
+    async def _refused(request: Request, exc: QueueError) -> JSONResponse:
+        return problem(exc.status, exc.code, exc.message,
+                       {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return problem(422, "invalid_request", "请求参数有误 / " + "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())[:300])
+
+    app.mount("/web", StaticFiles(directory=pages.WEB), name="web")
+    for hall_id, hall_app in apps.items():
+        app.router.routes.append(Mount(f"/h/{hall_id}", app=hall_app, name=f"hall-{hall_id}"))
+    log.info("serving the county's %d halls: %s", len(apps), ", ".join(apps))
+    return app
