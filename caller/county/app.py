@@ -8,6 +8,7 @@ the same halls behind a load balancer (config/nginx/onewindow-county.conf): the 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -16,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, Select, func, select
 from starlette.routing import Mount
 
 from caller.api import pages
@@ -27,9 +29,25 @@ from caller.county import routes
 from caller.county.halls import COUNTY, load_county
 from caller.hall import Hall
 from caller.settings import CallerSettings
+from caller.storage import tables
 from caller.storage.database import make_engine
 
 log = logging.getLogger(__name__)
+
+
+HUB_FALLBACK_POLL_S = 2.0  # a hall's hub looks by itself this often; the county's poller wakes it at once
+
+
+def newest_events_query(hall_ids: list[str]) -> Select:
+    """One statement: the newest event id of each hall, in the given order (each an index probe on hall, id)."""
+    e = tables.events.c
+    return select(*[select(func.max(e.id)).where(e.hall == hall_id).scalar_subquery().label(f"h{n}")
+                    for n, hall_id in enumerate(hall_ids)])
+
+
+def _read_newest(engine: Engine, query: Select) -> tuple:
+    with engine.connect() as conn:
+        return tuple(conn.execute(query).one())
 
 
 def create_county_app(settings: CallerSettings, *, halls: list[Hall] | None = None,
@@ -41,12 +59,36 @@ def create_county_app(settings: CallerSettings, *, halls: list[Hall] | None = No
     engine = make_engine(settings.database_url)
     apps = {hall.hall.id: create_app(settings, hall=hall, clock=clock, engine=engine) for hall in halls}
 
+    for hall_app in apps.values():  # the county's poller tells each hub when its hall has news (below)
+        hall_app.state.hub.poll_s = HUB_FALLBACK_POLL_S
+    newest = newest_events_query(list(apps))
+
+    async def watch_events() -> None:
+        """Other processes' events, for every hall in one query: the newest event id of each hall (an index probe
+        each), and a hall whose hub is behind is woken to read its own. A process's own commits wake their hub at
+        once; the hubs' own slow poll stays as a fallback."""
+        while True:
+            await asyncio.sleep(settings.event_poll_s)
+            try:
+                maxima = await asyncio.to_thread(_read_newest, engine, newest)
+            except Exception:  # noqa: BLE001 - a database hiccup: the hubs say it when they read
+                await asyncio.sleep(1.0)
+                continue
+            for hall_id, newest_id in zip(apps, maxima, strict=True):
+                hub = apps[hall_id].state.hub
+                if newest_id is not None and newest_id > hub.last_seen:
+                    hub.poke()
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
             for hall_app in apps.values():  # each hall's own background work: its event hub, its periodic checks
                 await stack.enter_async_context(hall_app.router.lifespan_context(hall_app))
-            yield
+            watcher = asyncio.create_task(watch_events(), name="county-events")
+            try:
+                yield
+            finally:
+                watcher.cancel()
         engine.dispose()
 
     app = FastAPI(title="OneWindow county", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -98,7 +98,9 @@ class Transactions:
                 with self.gate.sharing():
                     now = self.now()
                     with self.db.write() as conn:
-                        result = work(self.repository(conn), now)
+                        repo = self.repository(conn)
+                        result = work(repo, now)
+                        self._store_events(repo)
                 self.outage.succeeded()
                 self.on_commit()
                 return result
@@ -138,6 +140,17 @@ class Transactions:
         return StorageUnavailable(describe(exc))
 
     def record(self, repo: Repository, events: list[Event], now: dt.datetime, day: dt.date | None = None) -> None:
-        """Store events under the hall's event lock, so their ids become visible in order."""
+        """Events of this transaction, stored in the order recorded when its work is done (`_store_events`)."""
+        if events:
+            repo.pending_events.append((events, day or self.service_day(now)))
+
+    def _store_events(self, repo: Repository) -> None:
+        """Store the transaction's events under the hall's event lock, so their ids become visible in order. Taken
+        last, just before the commit: the lock serialises one hall's writers only for their inserts and commit, not
+        for the reads and claims before them (issue 15: 8 windows of a hall waited on each other there)."""
+        if not repo.pending_events:
+            return
         self.db.serialise_events(repo.conn)
-        repo.add_events(events, day or self.service_day(now))
+        for events, day in repo.pending_events:
+            repo.add_events(events, day)
+        repo.pending_events.clear()
