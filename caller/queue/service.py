@@ -7,8 +7,7 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
 
 from caller.engine import arrival, model
 from caller.engine.identity import is_valid_id_number, mask_id_number, mask_name
@@ -20,17 +19,15 @@ from caller.engine.model import (
     Window,
     WindowState,
 )
-from caller.engine.policy import (
-    CallingPolicy,
-    OldestWithHeadStart,
-    least_flexible_longest_idle,
-)
+from caller.engine.policy import CallingPolicy, OldestWithHeadStart
 from caller.hall import Hall, WindowSpec
+from caller.queue.calling import Calling
 from caller.queue.clock import SteadyClock
 from caller.queue.housekeeping import Housekeeping
 from caller.queue.signing import HallSigner
 from caller.queue.standing import CategoryView, Standing, TicketView
 from caller.queue.transactions import Conflict, Transactions
+from caller.queue.views import IssueRequest, QueueSnapshot, RemoteJoin, WindowView  # noqa: F401 - importable from here
 from caller.storage.database import Database
 from caller.storage.faults import Outage
 from caller.storage.repository import Personal, Repository, StoredEvent
@@ -60,47 +57,7 @@ def format_number(prefix: str, seq: int) -> str:
     return f"{prefix}{seq:03d}"
 
 
-@dataclass(frozen=True)
-class IssueRequest:
-    category: str
-    priority: str = Priority.NORMAL.value
-    name: str | None = None
-    id_number: str | None = None
-    source: str | None = None
-    reason: str | None = None  # why the 咨询台 gave it this priority (a green-channel reason); kept, never streamed
-    issued_by: str | None = None  # the member at the 咨询台 who issued it (姓名（工号）); kept, never streamed
-
-
-class RemoteJoin(Protocol):
-    """A number taken from the phone (caller/public/remote.py): its limits, checked in the issuing transaction, and
-    what is kept of it (the phone for its reminders)."""
-
-    def check(self, repo: Repository, category: str, day: dt.date, now: dt.datetime) -> None: ...
-
-    def keep(self, repo: Repository, ticket: Ticket, now: dt.datetime) -> None: ...
-
-
-@dataclass(frozen=True)
-class WindowView:
-    """A window after an action: the ticket the action was about, and what the window holds now."""
-
-    spec: WindowSpec
-    window: Window
-    ticket: Ticket | None = None  # called, finished, transferred…: the subject of the action
-    held: Ticket | None = None  # held now (with 自动叫号, after a finish it may be the next citizen)
-    personal: Personal | None = None  # the held ticket's masked name and ID
-    advice: str | None = None  # tidal windows: "open" / "close" while the caller advises it
-    handover: str | None = None  # the note of the transfer that sent the held ticket here (its own counter only)
-
-
-@dataclass(frozen=True)
-class QueueSnapshot:
-    categories: list[CategoryView]
-    windows: list[WindowView]
-    last_event_id: int
-
-
-class QueueService:
+class QueueService(Calling):
     def __init__(
         self,
         hall: Hall,
@@ -241,108 +198,6 @@ class QueueService:
         ticket, replayed = self.tx.write(work)
         # where it stands is read after the commit, so the writer lock is held only for the change itself
         return replace(self.tx.read(lambda repo, now: self.standing.ticket(repo, ticket, now)), replayed=replayed)
-
-    def call_next(self, number: int) -> WindowView:
-        spec = self.window_spec(number)
-
-        def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = repo.locked_window(number)
-            model.can_call(window)
-            claimed = self._claim_next(repo, spec, window, now)
-            if claimed is None:
-                return WindowView(spec, window)
-            window, chosen = claimed
-            return WindowView(spec, window, chosen, chosen, repo.personal(chosen.id))
-
-        return self.tx.write(work)
-
-    def finish_and_call_next(self, number: int, ticket_id: str | None = None, staff: str | None = None) -> WindowView:
-        """办结并叫下一位, the staff's usual key: the held citizen's service finished (if the window holds one) and
-        the next called, in one transaction — a served citizen costs one request. Nothing eligible (or the window
-        paused): the finish stands and the window is free (the view holds no ticket)."""
-        spec = self.window_spec(number)
-
-        def work(repo: Repository, now: dt.datetime) -> WindowView:
-            window = repo.locked_window(number)
-            if window.ticket_id is not None:
-                model.expect_holding(window, ticket_id)
-                held = repo.ticket(window.ticket_id)
-                assert held is not None
-                events = model.finish(window, held, now)
-                for event in events:
-                    if staff:
-                        event.data["staff"] = staff
-                if not repo.update_ticket(held):
-                    raise Conflict
-                self.tx.record(repo, events, now)
-                if window.state is WindowState.PAUSED:  # 暂停: the citizen finished, nobody called until resumed
-                    if not repo.update_window(window):
-                        raise Conflict
-                    return WindowView(spec, window)
-            model.can_call(window)
-            claimed = self._claim_next(repo, spec, window, now)
-            if claimed is None:
-                if not repo.update_window(window):
-                    raise Conflict
-                return WindowView(spec, window)
-            window, chosen = claimed
-            return WindowView(spec, window, chosen, chosen, repo.personal(chosen.id))
-
-        return self.tx.write(work)
-
-    def _claim_next(
-        self, repo: Repository, spec: WindowSpec, window: Window, now: dt.datetime
-    ) -> tuple[Window, Ticket] | None:
-        """Call the policy's choice to a locked, callable window; None if nothing is eligible."""
-        serves = self.hall.serves(spec)
-        day = self.hall.service_day(now)
-        skipped: set[int] = set()
-        present_only = False
-        while True:
-            heads = repo.queue_heads(day, serves, window=spec.number, present_only=present_only)
-            waiting = [t for t in heads if t.pk not in skipped]
-            chosen, passed = arrival.choose_present(self.policy, window, serves, waiting, now)
-            for remote in passed:  # reached before its citizen arrived: its grace starts, or it lapses
-                skipped.add(remote.pk)
-                lapse = arrival.pass_over(remote, now, self.hall.phone.arrival_grace)
-                if lapse and repo.update_ticket(remote):
-                    self.tx.record(repo, lapse, now)
-            if chosen is None:
-                if passed and not present_only:  # the first places are all awaited: look past them
-                    present_only = True
-                    continue
-                return None
-            trial = replace(window)
-            events = model.call(trial, chosen, now)
-            if repo.claim_ticket(chosen):  # claimed: nobody else called it meanwhile
-                break
-            skipped.add(chosen.pk)
-        if not repo.update_window(trial):
-            raise Conflict
-        self.tx.record(repo, events, now)
-        return trial, chosen
-
-    def dispatch(self) -> None:
-        """自动叫号 outside any other action: after the tidal rule opened a window, for example. No-op when off."""
-        if self.hall.queue.auto_call:
-            self.tx.write(self._auto_call)
-
-    def _auto_call(self, repo: Repository, now: dt.datetime) -> None:
-        """自动叫号: call waiting tickets to open, idle windows — least flexible, then longest idle, first."""
-        if not self.hall.queue.auto_call:
-            return
-        # a window another transaction holds is busy with its own action, which dispatches for it: skip it
-        windows = {w.number: w for w in repo.windows(lock_free_ones=True)}
-        idle = [
-            (spec, windows[spec.number])
-            for spec in self.hall.windows
-            if spec.number in windows
-            and windows[spec.number].state is WindowState.OPEN
-            and windows[spec.number].ticket_id is None
-        ]
-        idle.sort(key=lambda sw: least_flexible_longest_idle(len(self.hall.serves(sw[0])), sw[1].state_since, sw[0].number))
-        for spec, window in idle:
-            self._claim_next(repo, spec, window, now)
 
     def recall(self, number: int, ticket_id: str | None = None) -> WindowView:
         return self.on_held(number, ticket_id, model.recall)
