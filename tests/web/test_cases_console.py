@@ -75,9 +75,9 @@ def test_the_phone_page_follows_the_case_and_its_qr_takes_a_pick_up_number(live,
     live.post("/api/v1/cases/BDC-0777/progress", headers=bureau, json={"state": "accepted"})
     live.post("/api/v1/cases/BDC-0777/progress", headers=bureau, json={"state": "ready"})
     expect(page.locator("#cases")).to_contain_text("请凭短信中的取件码", timeout=10_000)
-    page.locator(".pickup-qr").scroll_into_view_if_needed()
+    page.locator("#cases .pickup-qr").scroll_into_view_if_needed()
     page.screenshot(path=shot("phone-case-ready.png"))
-    read = decode_qr(page.locator(".pickup-qr").screenshot())
+    read = decode_qr(page.locator("#cases .pickup-qr").screenshot())
     assert read == live.app.state.cases.qr_text("BDC-0777")  # what the page drew is what the caller signed
     assert live.post("/api/v1/pickups", "kiosk", json={"qr": read[:-2] + "xx"}).status_code == 404  # altered
     taken = live.post("/api/v1/pickups", "kiosk", json={"qr": read})
