@@ -100,7 +100,8 @@ def run_caller(args: argparse.Namespace) -> int:
     else:
         app = create_app(settings)
     scheme = "https" if settings.tls_cert else "http"
-    print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}/docs  (database {settings.database_url})")
+    where = "/county (every hall at /h/<id>/)" if settings.county_dir is not None else "/docs"
+    print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}{where}  (database {settings.database_url})")
     server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
                max_connections=settings.max_connections, keep_alive_s=settings.keep_alive_s,
                access_log=args.access_log, tls_cert=settings.tls_cert, tls_key=settings.tls_key)
