@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caller.api import (
@@ -317,7 +318,6 @@ def create_app(
         codes = {404: "not_found", 405: "method_not_allowed"}
         return _problem(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail), exc.headers)
 
-    @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         if is_storage_fault(exc):  # met outside a transaction (a token lookup, say)
             outage.failed(f"{request.method} {request.url.path}", exc)
@@ -325,6 +325,12 @@ def create_app(
             return _problem(503, unavailable.code, unavailable.message)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return _problem(500, "internal", "系统内部错误，请联系管理员 / internal error")
+
+    # database and OS errors are answered where they are met (Starlette's handler for any other exception answers
+    # too, but raises it on to the server, which then drops the connection of a hall mounted in a county: nginx
+    # took both processes for dead while the database was down)
+    for kind in (SQLAlchemyError, OSError, Exception):
+        app.add_exception_handler(kind, _unexpected)
 
     _document_refusals(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -11,7 +11,6 @@ from caller.auth import Principal, Role, TokenStore
 from caller.engine.model import QueueError
 from caller.hall import Hall
 from caller.queue.service import QueueService
-from caller.storage.faults import StorageUnavailable, is_storage_fault
 
 
 class Unauthorized(QueueError):
@@ -57,27 +56,12 @@ def get_tokens(request: Request) -> TokenStore:
     return request.app.state.tokens
 
 
-def verify_token(request: Request, store: TokenStore, token: str) -> Principal | None:
-    """The token's holder. A database that cannot answer is a 503 like any storage fault, said here (a fault that
-    escaped to the server's last handler made it drop the connection, and a load balancer then took the process
-    for dead)."""
-    try:
-        return store.verify(token)
-    except Exception as exc:
-        if not is_storage_fault(exc):
-            raise
-        outage = getattr(request.app.state, "outage", None)
-        if outage is not None:
-            outage.failed(f"{request.method} {request.url.path}", exc)
-        raise StorageUnavailable(str(exc)) from None
-
-
 def principal(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("unauthorized", "需要令牌 / a bearer token is required")
-    found = verify_token(request, get_tokens(request), token.strip())
+    found = get_tokens(request).verify(token.strip())
     if found is None:
         raise Unauthorized("unauthorized", "令牌无效或已吊销 / unknown or revoked token")
     return found

@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.routing import Mount
 
 from caller.api import pages
@@ -31,6 +32,7 @@ from caller.hall import Hall
 from caller.settings import CallerSettings
 from caller.storage import tables
 from caller.storage.database import make_engine
+from caller.storage.faults import StorageUnavailable, is_storage_fault
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +105,16 @@ def create_county_app(settings: CallerSettings, *, halls: list[Hall] | None = No
     async def _refused(request: Request, exc: QueueError) -> JSONResponse:
         return problem(exc.status, exc.code, exc.message,
                        {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None)
+
+    async def _storage(request: Request, exc: Exception) -> JSONResponse:
+        if not is_storage_fault(exc):
+            log.exception("unexpected error on %s %s", request.method, request.url.path)
+            return problem(500, "internal", "系统内部错误，请联系管理员 / internal error")
+        unavailable = StorageUnavailable(str(exc))
+        return problem(503, unavailable.code, unavailable.message)
+
+    for kind in (SQLAlchemyError, OSError):  # answered here, not raised on to the server (see caller/api/app.py)
+        app.add_exception_handler(kind, _storage)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from caller.api.deps import Unauthorized, verify_token
+from caller.api.deps import Unauthorized
 from caller.api.pages import WEB
 from caller.api.schemas import Problem
 from caller.auth import Principal, Role
@@ -25,8 +25,8 @@ ERRORS = {code: {"model": Problem} for code in (401, 403, 422)}
 def county_admin(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    found = verify_token(request, request.app.state.county_tokens, token.strip()) \
-        if scheme.lower() == "bearer" and token.strip() else None
+    found = request.app.state.county_tokens.verify(token.strip()) if scheme.lower() == "bearer" and token.strip() \
+        else None
     if found is None or found.role is not Role.COUNTY_ADMIN:
         raise Unauthorized("unauthorized", "需要县级管理令牌 / a county-admin token is required")
     return found
