@@ -52,11 +52,20 @@ class ReportBook(FollowsHall):
         self.followups = None  # the follow-ups (caller/followups), given by the app: the 整改 of each bad rating
         self.cases = None  # the cases (caller/cases), given by the app: the 办件 table
 
-    def report(self, first: dt.date, last: dt.date) -> Report:
+    @staticmethod
+    def _check_range(first: dt.date, last: dt.date) -> None:
         if last < first:
             raise BadRange("invalid_range", "结束日期不能早于开始日期 / `to` is before `from`")
         if (last - first).days >= MAX_DAYS:
             raise BadRange("invalid_range", f"一次最多统计 {MAX_DAYS} 天 / at most {MAX_DAYS} days at once")
+
+    def total(self, first: dt.date, last: dt.date) -> Tally:
+        """The days' tickets in one tally (every wait and handling time kept): what a county adds up."""
+        self._check_range(first, last)
+        return self.figures(first, last, self.service.tx.clock()).total
+
+    def report(self, first: dt.date, last: dt.date) -> Report:
+        self._check_range(first, last)
         now = self.service.tx.clock()
         until = min(now, self.hall.day_start(last + dt.timedelta(days=1)))
         figures = self.figures(first, last, now)
