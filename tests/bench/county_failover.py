@@ -28,7 +28,7 @@ from caller.office import rules as office_rules
 from caller.storage import tables
 from caller.storage.database import make_engine, migrate
 from tests.bench.harness import ROOT, postgres_database
-from tests.bench.load import EventFollower, audit, run_load
+from tests.bench.load import EventFollower, audit, run_load, stream_audit
 from tests.caller_process import CallerProcess
 from tests.nginx_server import nginx_serving
 from tests.pg_server import free_port
@@ -93,10 +93,7 @@ def run(database_url: str, before: float, after: float, *, outage=None) -> dict:
                               .order_by(tables.events.c.id)).scalars().all()
     engine.dispose()
     received = follower.ids
-    result["board"] = {"events_stored": len(stored), "events_received": len(received),
-                       "events_missed": len(set(stored) - set(received)),
-                       "events_of_other_halls": len(set(received) - set(stored)),
-                       "events_out_of_order": sum(1 for a, b in zip(received, received[1:]) if b <= a),
+    result["board"] = {**stream_audit(stored, received), "events_of_other_halls": len(set(received) - set(stored)),
                        "reconnects": follower.reconnects}
     return result
 

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from caller.storage import tables
 from tests.bench.harness import create_token, postgres_database, sqlite_database, start_caller
-from tests.bench.load import EventFollower, audit, run_load
+from tests.bench.load import EventFollower, audit, run_load, stream_audit
 
 
 def _max_numbers(database_url: str) -> dict[str, int]:
@@ -70,10 +70,7 @@ def run(database_url: str, before: float, after: float) -> dict:
     result.update(
         numbering_continued=all(numbers_after.get(p, 0) >= n for p, n in numbers_at_crash.items())
         and sum(numbers_after.values()) > sum(numbers_at_crash.values()),
-        events_stored=len(stored),
-        events_received=len(received),
-        events_missed=len(set(stored) - set(received)),
-        events_out_of_order=sum(1 for a, b in zip(received, received[1:], strict=False) if b <= a),
+        **stream_audit(stored, received),
         stream_reconnects=follower.reconnects,
     )
     return result

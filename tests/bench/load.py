@@ -210,6 +210,13 @@ def audit(database_url: str, ledger: Ledger, hall: str | None = None) -> dict:
     }
 
 
+def stream_audit(stored: list[int], received: list[int]) -> dict:
+    """A follower's events against those stored: how many it missed, and how many came out of id order."""
+    return {"events_stored": len(stored), "events_received": len(received),
+            "events_missed": len(set(stored) - set(received)),
+            "events_out_of_order": sum(1 for a, b in zip(received, received[1:]) if b <= a)}
+
+
 def run_load(bases: list[str], kiosk: str, admin: str, seconds: float, clients: int = 8, windows: int = 8) -> tuple[Ledger, list[threading.Thread]]:
     """Start the load threads; the caller joins them."""
     ledger = Ledger()

@@ -23,9 +23,9 @@ from caller.hall import load_hall
 from caller.queue.service import rules_from_hall
 from caller.simulation import policies as P
 from caller.simulation.generator import NORMAL, draw_fates, generate_day, with_remote
-from caller.simulation.metrics import _percentile
 from caller.simulation.runner import OUT_OF_SEASON_DAY
 from caller.simulation.simulator import simulate_day
+from tests.bench.harness import percentile
 
 
 def figures(results: list, remote_ones: list[set[int]]) -> dict:
@@ -37,10 +37,10 @@ def figures(results: list, remote_ones: list[set[int]]) -> dict:
     minutes = [w / 60 for w in walk_in]
     return {
         "walk-in mean": statistics.fmean(minutes),
-        "walk-in p90": _percentile(minutes, 90),
-        "walk-in p99": _percentile(minutes, 99),
+        "walk-in p90": percentile(minutes, 90),
+        "walk-in p99": percentile(minutes, 99),
         "remote mean": statistics.fmean(remote) / 60 if remote else float("nan"),
-        "remote p90": _percentile([w / 60 for w in remote], 90) if remote else float("nan"),
+        "remote p90": percentile([w / 60 for w in remote], 90) if remote else float("nan"),
         "lapsed/day": sum(r.lapsed for d in results for r in d.tickets) / len(results),
         "wasted calls/day": sum(d.wasted_calls for d in results) / len(results),
         "abandoned %": 100 * sum(r.abandoned for d in results for r in d.tickets)
