@@ -213,35 +213,11 @@ def create_app(
                 except Exception:  # noqa: BLE001
                     log.exception("periodic check %s failed", check.__name__)
 
-    async def remind_remote() -> None:
-        """Remote numbers' text reminders as soon as the queue moved (a burst of events is one round). Cut off as a
-        slow follower, it follows again (the periodic round covers the gap)."""
-        while True:
-            sub = hub.subscribe()
-            try:
-                item = await sub.queue.get()
-                while item is not None:
-                    if not item.type.startswith("ticket-") or app.state.remote.gateway is None:
-                        item = await sub.queue.get()
-                        continue
-                    await asyncio.sleep(0.3)
-                    while not sub.queue.empty() and item is not None:
-                        item = sub.queue.get_nowait()
-                    try:
-                        await asyncio.to_thread(app.state.remote.remind)
-                    except Exception:  # noqa: BLE001 - a storage hiccup: the periodic round tries again
-                        log.warning("remote reminders skipped a round", exc_info=True)
-                    if item is not None:
-                        item = await sub.queue.get()
-            finally:
-                hub.unsubscribe(sub)
-            await asyncio.sleep(1)
-
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await hub.start()
         tasks = [asyncio.create_task(watch_tides(), name="tidal-rule"),
-                 asyncio.create_task(remind_remote(), name="remote-reminders")]
+                 asyncio.create_task(app.state.remote.follow(hub), name="remote-reminders")]
         if not stage["set_up"]:
             tasks.append(asyncio.create_task(keep_preparing(), name="prepare-storage"))
         try:

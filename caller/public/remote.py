@@ -10,6 +10,7 @@ number is kept only while the ticket is live; its keyed digest stays for the day
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import threading
@@ -20,6 +21,7 @@ from sqlalchemy import and_, delete, func, select, update
 from caller.engine.model import QueueError, Ticket, TicketStatus
 from caller.notify.signed import Undelivered
 from caller.notify.sms import SmsGateway
+from caller.queue.event_hub import EventHub
 from caller.queue.service import IssueRequest, QueueService
 from caller.queue.signing import HallSigner
 from caller.queue.standing import TicketView
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 QR_PREFIX = "OWARRIVE:"
 PER_PHONE_PER_DAY = 3  # remote numbers one mobile number may take in a day
 LIVE = (TicketStatus.WAITING.value, TicketStatus.CALLED.value)
+SETTLE_S = 0.3  # a call and its window's change come as several events: one round for them
 
 
 class RemoteRefused(QueueError):
@@ -109,6 +112,29 @@ class RemoteNumbers:
         return self.service.arrive(self.codes.ticket_id(qr.removeprefix(QR_PREFIX)))
 
     # ---- reminders
+    async def follow(self, hub: EventHub) -> None:
+        """Send reminders as soon as the queue moved (a burst of ticket events is one round). Cut off as a slow
+        follower, it follows again; the periodic round covers the gap."""
+        while True:
+            sub = hub.subscribe()
+            try:
+                while (item := await sub.queue.get()) is not None:
+                    if self.gateway is None or not item.type.startswith("ticket-"):
+                        continue
+                    await asyncio.sleep(SETTLE_S)
+                    cut = False
+                    while not sub.queue.empty():
+                        cut = cut or sub.queue.get_nowait() is None
+                    try:
+                        await asyncio.to_thread(self.remind)
+                    except Exception:  # noqa: BLE001 - a storage hiccup: the periodic round tries again
+                        log.warning("remote reminders skipped a round", exc_info=True)
+                    if cut:
+                        break
+            finally:
+                hub.unsubscribe(sub)
+            await asyncio.sleep(1)
+
     def remind(self) -> int:
         """One round (the periodic check, and whenever the queue moved): each due reminder claimed (so it goes once,
         from one process) and sent; the numbers of ended tickets blanked, earlier days' rows deleted. Returns the
