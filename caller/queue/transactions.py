@@ -126,7 +126,10 @@ class Transactions:
             with self.gate.sharing():
                 now = self.now()
                 with self.db.read() as conn:
-                    result = work(self.repository(conn), now)
+                    repo = self.repository(conn)
+                    result = work(repo, now)
+                    # events are stored by a write's end only: recorded here they would be lost without a word
+                    assert not repo.pending_events, "events recorded in a read transaction"
         except (DBAPIError, OSError) as exc:
             if is_storage_fault(exc):
                 raise self._unavailable("read", exc) from exc
