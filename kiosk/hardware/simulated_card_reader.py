@@ -95,10 +95,10 @@ class SimulatedCardReader:
             self._read_at = None
 
     def close(self) -> None:
+        """Unplug the reader; closing it again does nothing (its file numbers may belong to others by then)."""
         self._stop.set()
         self._thread.join(timeout=2)
-        for fd in (self.master, self._slave):
-            try:
+        fds, self.master, self._slave = (self.master, self._slave), -1, -1
+        for fd in fds:
+            if fd >= 0:
                 os.close(fd)
-            except OSError:
-                pass

@@ -65,3 +65,22 @@ def test_the_reader_unplugged_and_plugged_back_is_reopened_by_itself(tmp_path):
     finally:
         reader.close()
         second.close()
+
+
+def test_closing_the_simulated_reader_twice_leaves_other_files_alone():
+    """A second close (a test that unplugs the reader, then its fixture's teardown) once closed whatever file had
+    been given the pty's numbers since: in the full suite, Playwright's event loop lost its self-pipe."""
+    device = SimulatedCardReader()
+    numbers = {device.master, device._slave}
+    device.close()
+    reopened = []
+    while not numbers <= set(reopened) and len(reopened) < 4096:  # take the freed numbers back, as others would
+        reopened.append(os.open(os.devnull, os.O_RDONLY))
+    try:
+        assert numbers <= set(reopened)
+        device.close()
+        for fd in reopened:
+            os.fstat(fd)  # EBADF if the second close took any of them
+    finally:
+        for fd in reopened:
+            os.close(fd)
