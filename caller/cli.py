@@ -19,7 +19,7 @@ DEMO_STAFF = ("8001", "演示员", "246813")  # ./dev hall: a demo account that 
 
 def _settings(args: argparse.Namespace) -> CallerSettings:
     overrides = {}
-    for name in ("database_url", "hall_file", "host", "port", "county_dir"):
+    for name in ("database_url", "hall_file", "host", "port", "county_dir", "workers"):
         value = getattr(args, name, None)
         if value is not None:
             overrides[name] = value
@@ -71,13 +71,29 @@ def _demo_staff(settings: CallerSettings) -> None:
         pass  # made at an earlier start
 
 
+def _migrate_first(settings: CallerSettings) -> None:
+    """Before the workers start: one process brings the schema up to date, not N at once (on SQLite they would
+    race; a database that is down is left to the processes, which wait for it)."""
+    from caller.storage.database import make_engine, migrate
+    from caller.storage.faults import is_storage_fault
+
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    except Exception as exc:
+        if not is_storage_fault(exc):
+            raise
+    finally:
+        engine.dispose()
+
+
 def run_caller(args: argparse.Namespace) -> int:
-    from caller.api import server
+    from caller.api import server, workers
     from caller.api.app import create_app
 
     configure_logging(args.log_level)
     settings = _settings(args)
-    if args.demo:
+    if args.demo and args.listen_fd is None:  # a worker's first process made them
         from caller.storage.faults import describe, is_storage_fault
 
         try:
@@ -93,18 +109,33 @@ def run_caller(args: argparse.Namespace) -> int:
             print(f"  counter console http://{settings.host}:{settings.port}/counter: 工号 {DEMO_STAFF[0]}, "
                   f"PIN {DEMO_STAFF[2]}, any window")
         print("  issuing hours are not enforced in demo mode")
+    sock, others = None, None
+    if args.listen_fd is not None:  # a worker of a first process (caller/api/workers.py)
+        sock = workers.adopt(args.listen_fd)
+    elif settings.workers > 1:
+        _migrate_first(settings)
+        sock = workers.listening_socket(settings.host, settings.port, server.ACCEPT_BURST)
+        others = workers.Workers(settings.workers, sock, sys.argv[1:])
+        others.start()  # before this process makes its threads and database connections
     if settings.county_dir is not None:  # a county: every hall of the folder, each at /h/<id>/
         from caller.county.app import create_county_app
 
         app = create_county_app(settings)
     else:
         app = create_app(settings)
-    scheme = "https" if settings.tls_cert else "http"
-    where = "/county (every hall at /h/<id>/)" if settings.county_dir is not None else "/docs"
-    print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}{where}  (database {settings.database_url})")
-    server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
-               max_connections=settings.max_connections, keep_alive_s=settings.keep_alive_s,
-               access_log=args.access_log, tls_cert=settings.tls_cert, tls_key=settings.tls_key)
+    if args.listen_fd is None:
+        scheme = "https" if settings.tls_cert else "http"
+        where = "/county (every hall at /h/<id>/)" if settings.county_dir is not None else "/docs"
+        processes = f", {settings.workers} processes" if settings.workers > 1 else ""
+        print(f"OneWindow caller: {scheme}://{settings.host}:{settings.port}{where}  "
+              f"(database {settings.database_url}{processes})")
+    try:
+        server.run(app, settings.host, settings.port, header_timeout_s=settings.header_timeout_s,
+                   max_connections=settings.max_connections, keep_alive_s=settings.keep_alive_s,
+                   access_log=args.access_log, tls_cert=settings.tls_cert, tls_key=settings.tls_key, sock=sock)
+    finally:
+        if others is not None:
+            others.stop()
     return 0
 
 
@@ -315,6 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "PostgreSQL): each hall at /h/<id>/, the county's view at /county")
     caller.add_argument("--log-level", default="INFO")
     caller.add_argument("--access-log", action=argparse.BooleanOptionalAction, default=True)
+    caller.add_argument("--workers", type=int, help="processes serving this caller on one port (default 1; more "
+                        "use more cores: caller/api/workers.py)")
+    caller.add_argument("--listen-fd", type=int, help=argparse.SUPPRESS)  # a worker: its first process's socket
     caller.set_defaults(func=run_caller)
 
     token = sub.add_parser("token", help="create, list or revoke access tokens")

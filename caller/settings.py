@@ -29,6 +29,7 @@ class CallerSettings(BaseSettings):
     header_timeout_s: float = Field(default=10, gt=0)  # a request's line and headers must arrive within this
     max_connections: int = Field(default=4096, ge=16)  # open connections beyond this are closed at once
     keep_alive_s: float = Field(default=5, gt=0)  # an idle keep-alive connection is closed after this
+    workers: int = Field(default=1, ge=1, le=64)  # processes serving on one socket (caller/api/workers.py)
     # public lookups (a ticket, a slip's code, a booking): an address that missed this many times in 10 minutes
     # waits (429); behind a proxy on one of `trusted_proxies` the address is the one it forwards
     lookup_misses_per_10min: int = Field(default=30, ge=1)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import socket
+import sys
 from pathlib import Path
 
 import h11
@@ -131,10 +133,16 @@ def connection_cap(max_connections: int) -> int:
 
 
 def run(app, host: str, port: int, *, header_timeout_s: float, max_connections: int,  # noqa: ANN001
-        keep_alive_s: float, access_log: bool, tls_cert: Path | None = None, tls_key: Path | None = None) -> None:
-    """Serve `app`; with `tls_cert` and `tls_key` over HTTPS only (caller/tls.py makes them)."""
+        keep_alive_s: float, access_log: bool, tls_cert: Path | None = None, tls_key: Path | None = None,
+        sock: socket.socket | None = None) -> None:
+    """Serve `app`; with `tls_cert` and `tls_key` over HTTPS only (caller/tls.py makes them); on `sock` if given
+    (a listening socket shared by the workers, caller/api/workers.py), else on `host` and `port`."""
     cap = connection_cap(max_connections)
     tls = {"ssl_certfile": str(tls_cert), "ssl_keyfile": str(tls_key)} if tls_cert else {}
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=access_log,
-                http=guarded_protocol(header_timeout_s, cap), timeout_keep_alive=int(keep_alive_s),
-                backlog=ACCEPT_BURST, **tls)
+    config = uvicorn.Config(app, host=host, port=port, log_config=None, access_log=access_log,
+                            http=guarded_protocol(header_timeout_s, cap), timeout_keep_alive=int(keep_alive_s),
+                            backlog=ACCEPT_BURST, **tls)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock] if sock is not None else None)
+    if not server.started:
+        sys.exit(3)  # as uvicorn.run: the port taken, the certificate unreadable
