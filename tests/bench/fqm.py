@@ -110,9 +110,9 @@ class Fqm:
 
 
 class OneWindow:
-    def __init__(self, name: str, url: str) -> None:
+    def __init__(self, name: str, url: str, workers: int) -> None:
         self.name = name
-        self.caller = start_caller(url)
+        self.caller = start_caller(url, workers=workers)
         self.base = self.caller.base
         self.kiosk = {"Authorization": f"Bearer {create_token(url, 'kiosk')}", **CLOSE}
         self.windows = {n: {"Authorization": f"Bearer {create_token(url, 'counter', n)}", **CLOSE}
@@ -195,13 +195,14 @@ def one_repetition(server, n: int, m: int) -> dict[str, float]:  # noqa: ANN001
 
 
 @contextlib.contextmanager
-def servers(fqm_dir: Path, fqm_python: str) -> Iterator[list]:
+def servers(fqm_dir: Path, fqm_python: str, workers: int) -> Iterator[list]:
     started = []
     try:
         started.append(Fqm(fqm_dir, fqm_python))
         with sqlite_database() as sqlite_url, postgres_database() as pg_url:
-            started.append(OneWindow("OneWindow SQLite", sqlite_url))
-            started.append(OneWindow("OneWindow PostgreSQL", pg_url))
+            processes = f", {workers} processes" if workers > 1 else ""
+            started.append(OneWindow(f"OneWindow SQLite{processes}", sqlite_url, workers))
+            started.append(OneWindow(f"OneWindow PostgreSQL{processes}", pg_url, workers))
             yield started
     finally:
         for server in started:
@@ -220,13 +221,14 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("-n", type=int, default=100, help="requests per one-at-a-time figure")
     parser.add_argument("-m", type=int, default=40, help="calls per window when 8 call at once")
+    parser.add_argument("--workers", type=int, default=1, help="processes of each OneWindow caller (--workers)")
     args = parser.parse_args()
-    if not (1 <= args.reps <= 9 and 10 <= args.n <= 1000 and 5 <= args.m <= 200):
-        parser.error("--reps 1-9, -n 10-1000, -m 5-200")
+    if not (1 <= args.reps <= 9 and 10 <= args.n <= 1000 and 5 <= args.m <= 200 and 1 <= args.workers <= 8):
+        parser.error("--reps 1-9, -n 10-1000, -m 5-200, --workers 1-8")
     if not (args.fqm_dir / "run.py").exists() or not shutil.which(args.fqm_python):
         parser.error("--fqm-dir must hold FQM's run.py and --fqm-python must be a python")
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    with servers(args.fqm_dir, args.fqm_python) as started:
+    with servers(args.fqm_dir, args.fqm_python, args.workers) as started:
         for server in started:  # warm up: first requests open files and prepare statements
             for _ in range(5):
                 server.issue()

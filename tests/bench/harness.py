@@ -18,12 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 HALL = ROOT / "config" / "hall.toml"
 
 
-def start_caller(database_url: str, port: int | None = None, log_dir: Path | None = None) -> CallerProcess:
-    """`onewindow caller` on the sample hall, logging warnings only; returns once it is ready."""
+def start_caller(database_url: str, port: int | None = None, log_dir: Path | None = None,
+                 workers: int = 1) -> CallerProcess:
+    """`onewindow caller` on the sample hall, logging warnings only (with `workers` processes); returns once it is
+    ready."""
     port = port or free_port()
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="onewindow-caller-"))
     log = log_dir / f"caller-{port}-{int(time.time() * 1000)}.log"
-    caller = CallerProcess(database_url, port, log, options=("--hall", str(HALL), "--log-level", "WARNING"))
+    caller = CallerProcess(database_url, port, log, options=("--hall", str(HALL), "--log-level", "WARNING",
+                                                            "--workers", str(workers)))
     try:
         caller.wait_ready()
     except AssertionError as exc:
