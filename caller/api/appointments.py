@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/appointments", tags=["appointments"])
 ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422, 429)}
 
 
-def get_book(request: Request) -> AppointmentBook:
+async def get_book(request: Request) -> AppointmentBook:
     return request.app.state.appointments
 
 

@@ -68,7 +68,7 @@ def principal(request: Request) -> Principal:
 
 
 def require(*roles: Role) -> Callable[..., Principal]:
-    def check(who: Annotated[Principal, Depends(principal)]) -> Principal:
+    async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:  # no I/O: on the event loop
         if who.role is not Role.ADMIN and who.role not in roles:
             raise Forbidden("forbidden", f"{who.role.value} 令牌无权进行此操作 / not allowed for this role")
         return who
@@ -83,5 +83,15 @@ def require_window(number: int, who: Principal) -> None:
         )
 
 
-Service = Annotated[QueueService, Depends(get_service)]
-HallDep = Annotated[Hall, Depends(get_hall)]
+async def _service(request: Request) -> QueueService:
+    return get_service(request)
+
+
+async def _hall(request: Request) -> Hall:
+    return get_hall(request)
+
+
+# Dependencies that only read the app's state are coroutines: FastAPI runs a plain function dependency in the
+# thread pool, and a hop there and back for each of them cost more than the lookup (issue 15's hot path)
+Service = Annotated[QueueService, Depends(_service)]
+HallDep = Annotated[Hall, Depends(_hall)]

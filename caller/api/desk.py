@@ -21,7 +21,7 @@ HISTORY = {"ticket-issued": "取号", "ticket-called": "叫号", "ticket-recalle
            "ticket-arrived": "到场确认", "ticket-reached": "轮到时未到场"}
 
 
-def get_desk(request: Request) -> Desk:
+async def get_desk(request: Request) -> Desk:
     return request.app.state.desk
 
 

@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["ratings"])
 ERRORS = {code: {"model": Problem} for code in (400, 401, 403, 404, 409, 422)}
 
 
-def get_book(request: Request) -> RatingBook:
+async def get_book(request: Request) -> RatingBook:
     return request.app.state.ratings
 
 

@@ -23,7 +23,7 @@ CaseNumber = Annotated[str, Field(pattern=CASE_NUMBER.pattern, description="åŠä
 Note = Annotated[FreeText | None, Field(default=None, max_length=200)]
 
 
-def get_book(request: Request) -> CaseBook:
+async def get_book(request: Request) -> CaseBook:
     return request.app.state.cases
 
 

@@ -21,7 +21,7 @@ ERRORS = {code: {"model": Problem} for code in (409, 422, 429, 503)}
 Mobile = Annotated[Text, Field(pattern=r"^1[3-9]\d{9}$", description="a mainland mobile number")]
 
 
-def get_verification(request: Request) -> PhoneVerification:
+async def get_verification(request: Request) -> PhoneVerification:
     return request.app.state.phone_verification
 
 
