@@ -7,9 +7,9 @@ first process only opens the socket, starts the others with it (`--listen-fd`, b
 It starts a worker again that died, and stops them all when it stops; a worker whose first process is gone
 (killed) stops by itself.
 
-What a process keeps in memory counts per process: with N workers, the public lookups' miss limit and the text
-messages per phone and hour allow up to N times as many (a production install has nginx's per-address limits in
-front, config/nginx/).
+What a process keeps in memory counts per process: with N workers, the public lookups' miss limit, the code texts
+per address and day and the reminders per phone and hour allow up to N times as many (a production install has
+nginx's per-address limits in front, config/nginx/).
 """
 
 from __future__ import annotations
