@@ -15,6 +15,8 @@ from caller.queue.transactions import Conflict
 from caller.queue.views import WindowView
 from caller.storage.repository import Repository
 
+HEADS = 5  # the first places of each queue the calling rule chooses from (and the one waiting longest)
+
 
 class Calling:
     def call_next(self, number: int) -> WindowView:
@@ -72,9 +74,11 @@ class Calling:
         serves = self.hall.serves(spec)
         day = self.hall.service_day(now)
         skipped: set[int] = set()
+        lost = 0  # claims lost to other windows: look that much further down each queue
         present_only = False
         while True:
-            heads = repo.queue_heads(day, serves, window=spec.number, present_only=present_only)
+            heads = repo.queue_heads(day, serves, per_category=HEADS + lost, window=spec.number,
+                                     present_only=present_only)
             waiting = [t for t in heads if t.pk not in skipped]
             chosen, passed = arrival.choose_present(self.policy, window, serves, waiting, now)
             for remote in passed:  # reached before its citizen arrived: its grace starts, or it lapses
@@ -91,7 +95,8 @@ class Calling:
             events = model.call(trial, chosen, now)
             if repo.claim_ticket(chosen):  # claimed: nobody else called it meanwhile
                 break
-            skipped.add(chosen.pk)
+            skipped.add(chosen.pk)  # another window is calling it: the next read reaches one place further
+            lost += 1
         if not repo.update_window(trial):
             raise Conflict
         self.tx.record(repo, events, now)

@@ -497,3 +497,24 @@ def test_finish_and_call_next_is_one_step_and_leaves_the_finish_standing_when_no
     empty = service.finish_and_call_next(1)
     assert empty.ticket is None and empty.window.ticket_id is None
     assert service.ticket(second.ticket.id).ticket.status.value == "done"
+
+
+def test_a_window_calls_past_the_tickets_other_windows_are_claiming_that_instant(hall, pg_url, clock):
+    """On PostgreSQL a claim skips a ticket another window's transaction holds (SKIP LOCKED). With the first
+    places of the queue all held by other windows' claims, a window answered 204 (nobody waiting) although more
+    citizens waited behind them: 8 windows pressing at once over 2 processes met it."""
+    service = make_service(hall, pg_url, clock)
+    try:
+        issued = [service.issue(IssueRequest("shebao")) for _ in range(9)]
+        service.open(1)
+        other = service.db.engine.connect()
+        try:
+            with other.begin():  # other windows, mid-claim, hold the first eight
+                other.execute(select(tables.tickets.c.pk).where(tables.tickets.c.public_id.in_(
+                    [t.ticket.id for t in issued[:8]])).with_for_update())
+                view = service.call_next(1)
+                assert view.ticket is not None and view.ticket.number == issued[8].ticket.number
+        finally:
+            other.close()
+    finally:
+        service.db.engine.dispose()
