@@ -56,6 +56,15 @@ def tokens(database_url: str) -> dict[str, dict[str, str]]:
     return made
 
 
+def _stored_events(database_url: str, hall: str) -> list[int]:
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(select(tables.events.c.id).where(tables.events.c.hall == hall)
+                              .order_by(tables.events.c.id)).scalars().all()
+    engine.dispose()
+    return list(stored)
+
+
 def run(database_url: str, before: float, after: float, *, outage=None) -> dict:  # noqa: ANN001
     """`outage`: what happens after `before` seconds instead of killing a process (a PostgreSQL restart)."""
     work = Path(tempfile.mkdtemp(prefix="onewindow-county-"))
@@ -69,7 +78,7 @@ def run(database_url: str, before: float, after: float, *, outage=None) -> dict:
             caller.wait_ready(60)
         with nginx_serving(SHIPPED, ports, work) as (entry, _):
             total = before + after
-            follower = EventFollower([f"{entry}/h/sample"], made["sample"]["display"], time.monotonic() + total + 8)
+            follower = EventFollower([f"{entry}/h/sample"], made["sample"]["display"], time.monotonic() + total + 300)
             follower.set_start(0)
             follower.start()
             loads = {hall: run_load([f"{entry}/h/{hall}"], made[hall]["kiosk"], made[hall]["admin"], total,
@@ -82,16 +91,12 @@ def run(database_url: str, before: float, after: float, *, outage=None) -> dict:
             for _, threads in loads.values():
                 for thread in threads:
                     thread.join(timeout=total + 120)
-            follower.join(timeout=30)
+            stored = _stored_events(database_url, "sample")
+            follower.finish(stored[-1] if stored else None)  # every event stored has had its chance to come
     finally:
         for caller in callers:
             caller.stop()
     result = {hall: audit(database_url, ledger, hall) for hall, (ledger, _) in loads.items()}
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        stored = conn.execute(select(tables.events.c.id).where(tables.events.c.hall == "sample")
-                              .order_by(tables.events.c.id)).scalars().all()
-    engine.dispose()
     received = follower.ids
     result["board"] = {**stream_audit(stored, received), "events_of_other_halls": len(set(received) - set(stored)),
                        "reconnects": follower.reconnects}

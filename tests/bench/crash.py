@@ -46,7 +46,7 @@ def run(database_url: str, before: float, after: float) -> dict:
     callers = [start_caller(database_url), start_caller(database_url)]
     bases = [c.base for c in callers]
     total = before + after + 1.0
-    follower = EventFollower(bases, display, time.monotonic() + total + 5)
+    follower = EventFollower(bases, display, time.monotonic() + total + 300)  # finish() ends it
     follower.set_start(0)
     follower.start()
     ledger, threads = run_load(bases, kiosk, admin, total)
@@ -59,13 +59,13 @@ def run(database_url: str, before: float, after: float) -> dict:
     try:
         for thread in threads:
             thread.join(timeout=total + 120)
-        follower.join(timeout=30)
+        stored = _event_ids(database_url)
+        follower.finish(stored[-1] if stored else None)
     finally:
         for caller in restarted:
             caller.stop()
     result = audit(database_url, ledger)
     numbers_after = _max_numbers(database_url)
-    stored = _event_ids(database_url)
     received = follower.ids
     result.update(
         numbering_continued=all(numbers_after.get(p, 0) >= n for p, n in numbers_at_crash.items())

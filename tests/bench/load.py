@@ -179,6 +179,16 @@ class EventFollower(threading.Thread):
     def set_start(self, last_id: int) -> None:
         self.last = last_id
 
+    def finish(self, last_stored: int | None, timeout_s: float = 30) -> None:
+        """Once the load is over: follow until the last event stored has come (or `timeout_s`), then stop. A
+        follower stopped on a fixed clock missed the events the clients' final writes made after it, when the
+        restart of a crashed process took long."""
+        deadline = time.monotonic() + timeout_s
+        while last_stored is not None and (self.last or 0) < last_stored and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.stop = 0
+        self.join(timeout=timeout_s)
+
 
 def audit(database_url: str, ledger: Ledger, hall: str | None = None) -> dict:
     """Compare the ledger with the database: numbers, double calls, lost tickets, states (of one hall if given)."""
