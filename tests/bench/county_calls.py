@@ -26,9 +26,7 @@ from caller.office import rules as office_rules
 from caller.queue.service import IssueRequest, QueueService
 from caller.storage.database import Database, make_engine, migrate
 from tests.bench.call_next import CATEGORIES
-from tests.bench.harness import ROOT, percentile, postgres_database
-from tests.caller_process import CallerProcess
-from tests.pg_server import free_port
+from tests.bench.harness import ROOT, county_callers, percentile, postgres_database
 
 
 def prepare(url: str, folder: Path, halls: int, windows: int, calls: int) -> dict[str, str]:
@@ -58,9 +56,7 @@ def run(url: str, halls: int, windows: int, calls: int, every: float = 0.0) -> d
     folder = work / "county"
     folder.mkdir()
     tokens = prepare(url, folder, halls, windows, calls)
-    ports = [free_port(), free_port()]
-    callers = [CallerProcess(url, port, work / f"caller-{port}.log",
-                             options=("--county-dir", str(folder), "--log-level", "WARNING")) for port in ports]
+    callers = county_callers(url, folder, work)
     timings: dict[str, list[float]] = {hall: [] for hall in tokens}
     errors: dict[str, int] = {}
     lock = threading.Lock()

@@ -29,20 +29,16 @@ import uuid
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, select
 
 from caller.auth import Role, TokenStore
 from caller.hall import load_hall
 from caller.office import rules as office_rules
 from caller.simulation.generator import DayProfile, generate_day
-from caller.storage import tables
 from caller.storage.database import make_engine, migrate
-from tests.bench.harness import ROOT, percentile, postgres_database
-from tests.bench.load import Ledger, audit, stream_audit
-from tests.caller_process import CallerProcess
+from tests.bench.harness import ROOT, county_callers, percentile, postgres_database
+from tests.bench.load import EventFollower, Ledger, audit, stored_event_ids, stream_audit
+from tests.sse_client import SseEvent
 from tests.nginx_server import nginx_serving
-from tests.pg_server import free_port
-from tests.sse_client import open_stream
 
 SHIPPED = ROOT / "config" / "nginx" / "onewindow-county.conf"
 CENTRE = "zhongxin"
@@ -187,37 +183,19 @@ def window(h: Hall, number: int, speed: float, stop: float) -> None:
             h.ledger.observed[held] = "done"
 
 
-class Board(threading.Thread):
-    """A hall's lobby board: follows the event stream, resuming with Last-Event-ID; notes when each event came."""
+class Board(EventFollower):
+    """A hall's lobby board: follows its stream from the first event (resuming with Last-Event-ID) and notes when
+    each ticket's event came."""
 
     def __init__(self, h: Hall, stop: float) -> None:
-        super().__init__(daemon=True)
-        self.h, self.stop = h, stop
-        self.headers = {"Authorization": f"Bearer {h.tokens['display']}"}
-        self.ids: list[int] = []
+        super().__init__([h.base], h.tokens["display"], stop, timeout_s=30)
+        self.h = h
         self.came: list[tuple[tuple[str, str], float]] = []  # (event type, number), when it came
-        self.reconnects = 0
-        self.last: int | None = 0
+        self.set_start(0)
 
-    def run(self) -> None:
-        while time.perf_counter() < self.stop:
-            try:
-                stream = open_stream(self.h.base, self.headers, self.last, timeout=30)
-                try:
-                    while time.perf_counter() < self.stop:
-                        event = stream.take(1)[0]
-                        came = time.perf_counter()
-                        self.ids.append(event.id)
-                        self.last = event.id
-                        if event.type in ("ticket-issued", "ticket-called"):  # events carry numbers, not ids
-                            self.came.append(((event.type, event.data.get("number")), came))
-                finally:
-                    stream.close()
-            except (requests.RequestException, StopIteration, ValueError):
-                pass
-            if time.perf_counter() < self.stop:
-                self.reconnects += 1
-                time.sleep(0.05)
+    def on_event(self, event: SseEvent) -> None:
+        if event.type in ("ticket-issued", "ticket-called"):  # events carry numbers, not ids
+            self.came.append(((event.type, event.data.get("number")), time.perf_counter()))
 
     def delays_ms(self) -> list[float]:
         """After the run: each ticket event's delay behind the answer about it (an event that reached the board
@@ -237,13 +215,11 @@ def run(url: str, speed: float, hours: float, seed: int) -> dict:
     folder.mkdir()
     days = county_day(seed, hours)
     tokens = prepare(url, folder, days, hours)
-    ports = [free_port(), free_port()]
-    callers = [CallerProcess(url, port, work / f"caller-{port}.log",
-                             options=("--county-dir", str(folder), "--log-level", "WARNING")) for port in ports]
+    callers = county_callers(url, folder, work)
     try:
         for caller in callers:
             caller.wait_ready(120)
-        with nginx_serving(SHIPPED, ports, work) as (entry, _):
+        with nginx_serving(SHIPPED, [c.port for c in callers], work) as (entry, _):
             halls = {hall: Hall(hall, f"{entry}/h/{hall}", tokens[hall], days[hall]) for hall in days}
             for h in halls.values():  # processes that have run a while: each has read every hall's window once
                 for n, token in h.tokens["windows"].items():
@@ -252,7 +228,7 @@ def run(url: str, speed: float, hours: float, seed: int) -> dict:
                                      timeout=30)
             started = time.perf_counter() + 1
             stop = started + hours * 3600 / speed + 600  # the day, then at most 10 minutes to serve who is left
-            boards = {hall: Board(h, stop) for hall, h in halls.items()}
+            boards = {hall: Board(h, time.monotonic() + stop - time.perf_counter()) for hall, h in halls.items()}
             for board in boards.values():
                 board.start()
             cpu_before = [cpu_seconds(c.process.pid) for c in callers]
@@ -265,17 +241,12 @@ def run(url: str, speed: float, hours: float, seed: int) -> dict:
                 thread.join(timeout=hours * 3600 / speed + 900)
             elapsed = time.perf_counter() - started
             cpu = [(cpu_seconds(c.process.pid) - before) / elapsed for c, before in zip(callers, cpu_before)]
-            time.sleep(2)  # the last events reach the boards
-            for board in boards.values():
-                board.stop = 0
+            stored = {hall: stored_event_ids(url, hall) for hall in halls}
+            for hall, board in boards.items():  # every event stored has had its chance to reach its board
+                board.finish(stored[hall][-1] if stored[hall] else None)
     finally:
         for caller in callers:
             caller.stop()
-    engine = create_engine(url)
-    e = tables.events.c
-    with engine.connect() as conn:
-        stored = {hall: conn.execute(select(e.id).where(e.hall == hall).order_by(e.id)).scalars().all() for hall in halls}
-    engine.dispose()
     per_hall = {}
     for hall, h in halls.items():
         per_hall[hall] = {"windows": len(h.tokens["windows"]), "tickets": len(h.arrivals),

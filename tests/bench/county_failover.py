@@ -20,18 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, select
 
 from caller.auth import Role, TokenStore
 from caller.hall import load_hall
 from caller.office import rules as office_rules
-from caller.storage import tables
 from caller.storage.database import make_engine, migrate
-from tests.bench.harness import ROOT, postgres_database
-from tests.bench.load import EventFollower, audit, run_load, stream_audit
-from tests.caller_process import CallerProcess
+from tests.bench.harness import ROOT, county_callers, postgres_database
+from tests.bench.load import EventFollower, audit, run_load, stored_event_ids, stream_audit
 from tests.nginx_server import nginx_serving
-from tests.pg_server import free_port
 
 SHIPPED = ROOT / "config" / "nginx" / "onewindow-county.conf"
 TOWN = "zhen-a"
@@ -56,27 +52,16 @@ def tokens(database_url: str) -> dict[str, dict[str, str]]:
     return made
 
 
-def _stored_events(database_url: str, hall: str) -> list[int]:
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        stored = conn.execute(select(tables.events.c.id).where(tables.events.c.hall == hall)
-                              .order_by(tables.events.c.id)).scalars().all()
-    engine.dispose()
-    return list(stored)
-
-
 def run(database_url: str, before: float, after: float, *, outage=None) -> dict:  # noqa: ANN001
     """`outage`: what happens after `before` seconds instead of killing a process (a PostgreSQL restart)."""
     work = Path(tempfile.mkdtemp(prefix="onewindow-county-"))
     folder = county_folder(work)
     made = tokens(database_url)
-    ports = [free_port(), free_port()]
-    callers = [CallerProcess(database_url, port, work / f"caller-{port}.log",
-                             options=("--county-dir", str(folder), "--log-level", "WARNING")) for port in ports]
+    callers = county_callers(database_url, folder, work)
     try:
         for caller in callers:
             caller.wait_ready(60)
-        with nginx_serving(SHIPPED, ports, work) as (entry, _):
+        with nginx_serving(SHIPPED, [c.port for c in callers], work) as (entry, _):
             total = before + after
             follower = EventFollower([f"{entry}/h/sample"], made["sample"]["display"], time.monotonic() + total + 300)
             follower.set_start(0)
@@ -91,7 +76,7 @@ def run(database_url: str, before: float, after: float, *, outage=None) -> dict:
             for _, threads in loads.values():
                 for thread in threads:
                     thread.join(timeout=total + 120)
-            stored = _stored_events(database_url, "sample")
+            stored = stored_event_ids(database_url, "sample")
             follower.finish(stored[-1] if stored else None)  # every event stored has had its chance to come
     finally:
         for caller in callers:

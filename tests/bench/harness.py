@@ -35,6 +35,13 @@ def start_caller(database_url: str, port: int | None = None, log_dir: Path | Non
     return caller
 
 
+def county_callers(database_url: str, folder: Path, work: Path, processes: int = 2) -> list[CallerProcess]:
+    """`onewindow caller --county-dir` processes on one database, logging warnings only; not yet ready."""
+    ports = [free_port() for _ in range(processes)]
+    return [CallerProcess(database_url, port, work / f"caller-{port}.log",
+                          options=("--county-dir", str(folder), "--log-level", "WARNING")) for port in ports]
+
+
 def create_token(database_url: str, role: str, window: int | None = None) -> str:
     args = [sys.executable, "-m", "caller.cli", "token", "create", "--role", role, "--database-url", database_url,
             "--hall", str(HALL)]

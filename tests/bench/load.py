@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import create_engine, select
 
 from caller.storage import tables
-from tests.sse_client import open_stream
+from tests.sse_client import SseEvent, open_stream
 
 CATEGORIES = ["shebao", "yibao", "zonghe", "minzheng"]
 
@@ -150,31 +150,38 @@ def window(number: int, bases: list[str], token: str, ledger: Ledger, stop: floa
 class EventFollower(threading.Thread):
     """Follows the event stream, reconnecting with Last-Event-ID whenever it breaks."""
 
-    def __init__(self, bases: list[str], token: str, stop: float):
+    def __init__(self, bases: list[str], token: str, stop: float, timeout_s: float = 1.0):
         super().__init__(daemon=True)
         self.bases, self.headers, self.stop = bases, {"Authorization": f"Bearer {token}"}, stop
+        self.timeout_s = timeout_s  # a stream silent this long is opened again
         self.ids: list[int] = []
-        self.reconnects = 0
+        self.reconnects = 0  # streams opened again while following (not the one ended by the stop)
         self.last: int | None = None
+
+    def on_event(self, event: SseEvent) -> None:
+        """Called with each event as it comes, for a follower that notes more than ids."""
 
     def run(self) -> None:
         attempt = 0
         while time.monotonic() < self.stop:
             try:
-                stream = open_stream(self.bases[attempt % len(self.bases)], self.headers, self.last, timeout=1)
+                stream = open_stream(self.bases[attempt % len(self.bases)], self.headers, self.last,
+                                     timeout=self.timeout_s)
                 attempt += 1
                 try:
                     while time.monotonic() < self.stop:
                         event = stream.take(1)[0]
                         self.ids.append(event.id)
                         self.last = event.id
+                        self.on_event(event)
                 finally:
                     stream.close()
             except (requests.RequestException, StopIteration, ValueError):
                 pass
-            self.reconnects += 1
-            attempt += 1
-            time.sleep(0.05)
+            if time.monotonic() < self.stop:
+                self.reconnects += 1
+                attempt += 1
+                time.sleep(0.05)
 
     def set_start(self, last_id: int) -> None:
         self.last = last_id
@@ -186,8 +193,8 @@ class EventFollower(threading.Thread):
         deadline = time.monotonic() + timeout_s
         while last_stored is not None and (self.last or 0) < last_stored and time.monotonic() < deadline:
             time.sleep(0.05)
-        self.stop = 0
-        self.join(timeout=timeout_s)
+        self.stop = 0  # it ends at its stream's next event, or when the callers stop and the stream closes
+        self.join(timeout=2)
 
 
 def audit(database_url: str, ledger: Ledger, hall: str | None = None) -> dict:
@@ -218,6 +225,16 @@ def audit(database_url: str, ledger: Ledger, hall: str | None = None) -> dict:
         "wrong_state": len(wrong),
         "client_errors": dict(ledger.errors),
     }
+
+
+def stored_event_ids(database_url: str, hall: str) -> list[int]:
+    """Every event id of `hall`, in order: what a board following it from the start should receive."""
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(select(tables.events.c.id).where(tables.events.c.hall == hall)
+                              .order_by(tables.events.c.id)).scalars().all()
+    engine.dispose()
+    return list(stored)
 
 
 def stream_audit(stored: list[int], received: list[int]) -> dict:
