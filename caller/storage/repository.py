@@ -17,7 +17,7 @@ from caller.engine.model import (
     TicketStatus,
 )
 from caller.storage import tables as t
-from caller.storage.queue_heads import PG_HEADS, PG_HEADS_PRESENT, heads_statement
+from caller.storage.queue_heads import PG_CLAIM_FIRST, PG_HEADS, PG_HEADS_PRESENT, heads_statement
 from caller.storage.event_rows import EventRows, StoredEvent
 from caller.storage.window_rows import WindowRows
 
@@ -297,16 +297,21 @@ class Repository(WindowRows, EventRows):
         )
         return [_ticket(row) for row in self.conn.execute(query)]
 
-    def claim_ticket(self, ticket: Ticket) -> bool:
-        """`update_ticket` for a call: on PostgreSQL a ticket another window's transaction is calling right now is
-        skipped at once (SKIP LOCKED) instead of waited for, only to find it taken after that one commits."""
-        if self.conn.dialect.name != "sqlite":
-            c = t.tickets.c
-            free = self.conn.execute(select(c.pk).where(c.pk == ticket.pk, c.version == ticket.version)
-                                     .with_for_update(skip_locked=True)).first()
-            if free is None:
-                return False
-        return self.update_ticket(ticket)
+    def claim_first(self, ranked: list[Ticket]) -> tuple[Ticket, Personal] | None:
+        """The first of `ranked` (the calling rule's candidates, best first) nobody changed since it was read, with
+        its masked personal data, for the caller to call and `update_ticket`; None if none is free. On PostgreSQL it
+        is locked, and tickets other windows' transactions are calling right now are passed over at once (SKIP
+        LOCKED); SQLite has one writer at a time, so the first is taken and `update_ticket` checks its version."""
+        if not ranked:
+            return None
+        if self.conn.dialect.name == "sqlite":
+            return ranked[0], self.personal(ranked[0].id)
+        row = self.conn.execute(PG_CLAIM_FIRST, {"pks": [c.pk for c in ranked],
+                                                 "versions": [c.version for c in ranked]}).first()
+        if row is None:
+            return None
+        won = next(c for c in ranked if c.pk == row.pk)
+        return won, Personal(row.name_masked, row.id_masked)
 
     def update_ticket(self, ticket: Ticket) -> bool:
         """Write a ticket's new state only if nobody changed it since it was read."""
