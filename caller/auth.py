@@ -9,7 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
 from caller.storage import tables as t
 
@@ -42,6 +43,11 @@ class Principal:
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_C = t.tokens.c
+_LOOKUP = select(_C.role, _C.window, _C.id, _C.label, _C.staff_id, _C.expires_at).where(
+    _C.token_hash == bindparam("w_hash"), _C.hall == bindparam("w_hall"), _C.revoked_at.is_(None))
 
 
 class TokenStore:
@@ -96,13 +102,17 @@ class TokenStore:
             ]
 
     def verify(self, token: str) -> Principal | None:
-        c = t.tokens.c
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(c.role, c.window, c.id, c.label, c.staff_id, c.expires_at).where(
-                    c.token_hash == hash_token(token), c.hall == self.hall, c.revoked_at.is_(None)
-                )
-            ).first()
+        params = {"w_hash": hash_token(token), "w_hall": self.hall}
+        try:
+            row = self._lookup(params)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+            row = self._lookup(params)  # a pooled connection the server had dropped: once more, on a new one
         if row is None or (row.expires_at is not None and row.expires_at <= self.clock()):
             return None
         return Principal(Role(row.role), row.window, row.id, row.label or None, row.staff_id)
+
+    def _lookup(self, params: dict):  # noqa: ANN202
+        with self.engine.connect() as conn:
+            return conn.execute(_LOOKUP, params).first()

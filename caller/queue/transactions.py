@@ -122,19 +122,25 @@ class Transactions:
         raise Busy("busy", "系统繁忙，请稍后重试 / the queue is busy, try again")
 
     def read(self, work: Work[T]) -> T:
-        try:
-            with self.gate.sharing():
-                now = self.now()
-                with self.db.read() as conn:
-                    repo = self.repository(conn)
-                    result = work(repo, now)
-                    # events are stored by a write's end only: recorded here they would be lost without a word
-                    assert not repo.pending_events, "events recorded in a read transaction"
-        except (DBAPIError, OSError) as exc:
-            if is_storage_fault(exc):
-                raise self._unavailable("read", exc) from exc
-            raise
-        return result
+        """Run `work` in a read transaction; once more on a new connection if the pooled one had been dropped by
+        the server (the pool pings only connections that sat idle: caller/storage/database.py)."""
+        for attempt in (1, 2):
+            try:
+                with self.gate.sharing():
+                    now = self.now()
+                    with self.db.read() as conn:
+                        repo = self.repository(conn)
+                        result = work(repo, now)
+                        # events are stored by a write's end only: recorded here they would be lost without a word
+                        assert not repo.pending_events, "events recorded in a read transaction"
+                return result
+            except (DBAPIError, OSError) as exc:
+                if isinstance(exc, DBAPIError) and exc.connection_invalidated and attempt == 1:
+                    continue
+                if is_storage_fault(exc):
+                    raise self._unavailable("read", exc) from exc
+                raise
+        raise AssertionError("unreachable")
 
     def _unavailable(self, where: str, exc: BaseException) -> StorageUnavailable:
         """The 503 for a storage fault, said to the outage log; the pool is renewed for the next attempt."""
@@ -154,6 +160,10 @@ class Transactions:
         if not repo.pending_events:
             return
         self.db.serialise_events(repo.conn)
-        for events, day in repo.pending_events:
-            repo.add_events(events, day)
+        batch: list[Event] = []  # one execution per service day (one, but for settling earlier days' tickets)
+        for i, (events, day) in enumerate(repo.pending_events):
+            batch.extend(events)
+            if i + 1 == len(repo.pending_events) or repo.pending_events[i + 1][1] != day:
+                repo.add_events(batch, day)
+                batch = []
         repo.pending_events.clear()

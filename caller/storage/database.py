@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 
 from caller.storage import tables
 from caller.storage.faults import classify
@@ -41,7 +43,33 @@ def make_engine(url: str) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_BEFORE_PING_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Ping a pooled PostgreSQL connection before use only if it sat idle `IDLE_BEFORE_PING_S` (a server restarted
+    overnight, a firewall that dropped it): pinging at every checkout cost a round trip in each of a request's
+    transactions (issue 15). A connection broken since its last use fails its first statement instead; SQLAlchemy
+    then renews the whole pool, and a write retries once on a fresh connection (Transactions.write)."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):  # noqa: ANN001
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):  # noqa: ANN001
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # the dialect's own ping, outside any transaction
+        except Exception as exc:  # noqa: BLE001 - any failure means this connection is unusable
+            raise DisconnectionError(f"a pooled connection idle since a while no longer answers: {exc}") from exc
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -7,9 +7,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from caller.engine.model import Event
+from caller.storage import hot_statements as hot
 from caller.storage import tables as t
 from caller.storage.rows import Rows
 
@@ -45,22 +46,23 @@ class StoredEvent:
 
 class EventRows(Rows):
     def add_events(self, events: Sequence[Event], day: dt.date) -> None:
+        rows = []
         for event in events:
             ticket = event.ticket
-            self.conn.execute(
-                insert(t.events).values(
-                    hall=self.hall,
-                    service_day=day,
-                    type=event.type.value,
-                    at=event.at,
-                    ticket_pk=ticket.pk if ticket else None,
-                    number=ticket.number if ticket else None,
-                    category=ticket.category if ticket else None,
-                    window=event.window,
-                    status=ticket.status.value if ticket else None,
-                    data=json.dumps(event.data, ensure_ascii=False) if event.data else "{}",
-                )
-            )
+            rows.append({
+                "hall": self.hall,
+                "service_day": day,
+                "type": event.type.value,
+                "at": event.at,
+                "ticket_pk": ticket.pk if ticket else None,
+                "number": ticket.number if ticket else None,
+                "category": ticket.category if ticket else None,
+                "window": event.window,
+                "status": ticket.status.value if ticket else None,
+                "data": json.dumps(event.data, ensure_ascii=False) if event.data else "{}",
+            })
+        if rows:  # in the order given: ids follow it (one statement of many rows, or one row at a time on SQLite)
+            self.conn.execute(hot.INSERT_EVENT, rows)
 
     def events_after(self, last_id: int, since: dt.datetime | None = None, limit: int = 1000) -> list[StoredEvent]:
         """Events after an id, in id order; with `since`, only those recorded at or after it."""

@@ -16,6 +16,7 @@ from caller.engine.model import (
     Ticket,
     TicketStatus,
 )
+from caller.storage import hot_statements as hot
 from caller.storage import tables as t
 from caller.storage.queue_heads import PG_CLAIM_FIRST, PG_HEADS, PG_HEADS_PRESENT, heads_statement
 from caller.storage.event_rows import EventRows, StoredEvent
@@ -185,10 +186,8 @@ class Repository(WindowRows, EventRows):
         return _ticket(row) if row else None
 
     def ticket(self, public_id: str, *, for_update: bool = False) -> Ticket | None:
-        query = select(t.tickets).where(t.tickets.c.hall == self.hall, t.tickets.c.public_id == public_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        query = hot.TICKET_LOCKED if for_update else hot.TICKET
+        row = self.conn.execute(query, {"w_hall": self.hall, "w_id": public_id}).first()
         return _ticket(row) if row else None
 
     def set_receipt(self, ticket: Ticket, state: str) -> None:
@@ -315,11 +314,9 @@ class Repository(WindowRows, EventRows):
 
     def update_ticket(self, ticket: Ticket) -> bool:
         """Write a ticket's new state only if nobody changed it since it was read."""
-        result = self.conn.execute(
-            update(t.tickets)
-            .where(t.tickets.c.pk == ticket.pk, t.tickets.c.version == ticket.version)
-            .values(version=ticket.version + 1, order_at=self.order_of(ticket), **_ticket_values(ticket))
-        )
+        result = self.conn.execute(hot.UPDATE_TICKET, {
+            "w_pk": ticket.pk, "w_version": ticket.version, "version": ticket.version + 1,
+            "order_at": self.order_of(ticket), **_ticket_values(ticket)})
         if result.rowcount == 1:
             ticket.version += 1
             return True

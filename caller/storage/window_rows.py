@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import Row, select, update
 
 from caller.engine.model import Window, WindowState
+from caller.storage import hot_statements as hot
 from caller.storage import tables as t
 from caller.storage.rows import Rows
 
@@ -24,10 +25,8 @@ def _window(row: Row) -> Window:
 
 class WindowRows(Rows):
     def window(self, number: int, *, for_update: bool = False) -> Window | None:
-        query = select(t.windows).where(t.windows.c.hall == self.hall, t.windows.c.number == number)
-        if for_update:
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        query = hot.WINDOW_LOCKED if for_update else hot.WINDOW
+        row = self.conn.execute(query, {"w_hall": self.hall, "w_number": number}).first()
         return _window(row) if row else None
 
     def locked_window(self, number: int) -> Window:
@@ -79,20 +78,10 @@ class WindowRows(Rows):
         return {number: advice for number, advice in rows}
 
     def update_window(self, window: Window) -> bool:
-        result = self.conn.execute(
-            update(t.windows)
-            .where(
-                t.windows.c.hall == self.hall,
-                t.windows.c.number == window.number,
-                t.windows.c.version == window.version,
-            )
-            .values(
-                state=window.state.value,
-                ticket_id=window.ticket_id,
-                state_since=window.state_since,
-                version=window.version + 1,
-            )
-        )
+        result = self.conn.execute(hot.UPDATE_WINDOW, {
+            "w_hall": self.hall, "w_number": window.number, "w_version": window.version,
+            "state": window.state.value, "ticket_id": window.ticket_id, "state_since": window.state_since,
+            "version": window.version + 1})
         if result.rowcount == 1:
             window.version += 1
             return True

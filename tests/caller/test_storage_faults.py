@@ -9,7 +9,7 @@ import time
 
 import pytest
 import requests
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from caller.auth import Role, TokenStore
 from caller.storage.database import make_engine, migrate
@@ -169,3 +169,44 @@ def test_a_postgresql_url_with_nothing_listening_at_startup_starts_plainly_and_b
     finally:
         caller.stop()
         server.stop()
+
+
+def test_pooled_postgresql_connections_the_server_dropped_cost_no_request(hall, clock, pg_admin_url, pg_url,
+                                                                         monkeypatch):
+    """The pool no longer pings every connection it hands out (a round trip in each of a request's transactions,
+    issue 15): a connection the server dropped since its last use fails its first statement, and the write, the
+    read and the token lookup each go once more on a new connection, so nobody is refused for it. A connection
+    idle for a while is pinged first."""
+    from sqlalchemy.engine import make_url
+
+    from caller.storage import database
+    from caller.queue.service import IssueRequest
+    from tests.conftest import make_service
+
+    name = make_url(pg_url).database
+    admin = create_engine(pg_admin_url, isolation_level="AUTOCOMMIT")
+
+    def drop_connections() -> None:
+        with admin.connect() as conn:
+            dropped = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                        "WHERE datname = :name AND pid <> pg_backend_pid()"), {"name": name})
+            assert dropped.scalar() >= 1
+
+    service = make_service(hall, pg_url, clock)
+    tokens = TokenStore(service.db.engine, hall.hall.id, clock)
+    try:
+        token = tokens.create(Role.KIOSK)
+        service.issue(IssueRequest("shebao"))
+        for action in (lambda: service.issue(IssueRequest("shebao")), lambda: service.window_view(1),
+                       lambda: tokens.verify(token)):
+            drop_connections()
+            assert action() is not None
+        monkeypatch.setattr(database, "IDLE_BEFORE_PING_S", 0.0)
+        drop_connections()
+        seen: list[str] = []
+        event.listen(service.db.engine, "handle_error", lambda context: seen.append(str(context.original_exception)))
+        assert service.window_view(1) is not None
+        assert seen == [], "an idle connection is pinged and replaced before use"
+    finally:
+        service.db.engine.dispose()
+        admin.dispose()

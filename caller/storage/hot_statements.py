@@ -1,0 +1,35 @@
+"""The statements of the queue's hot path (a window's call, finish and their events), built once with their values
+as parameters: building a statement anew on each call (its WHERE, its SET, its cache key) cost more of a call's
+Python than running it (issue 15). A statement object built once also keeps its cache key, so SQLAlchemy finds its
+compiled form at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, select, update
+
+from caller.storage import tables as t
+
+T, W, E = t.tickets.c, t.windows.c, t.events.c
+
+# what a ticket's state change writes (Repository.update_ticket); `w_pk` and `w_version` say which row, as read
+TICKET_FIELDS = ("category", "status", "window", "recalls", "transfers", "queued_at", "called_at", "started_at",
+                 "finished_at", "no_show_at", "for_window", "arrived_at", "reached_at", "order_at", "version")
+UPDATE_TICKET = (
+    update(t.tickets)
+    .where(T.pk == bindparam("w_pk"), T.version == bindparam("w_version"))
+    .values({name: bindparam(name) for name in TICKET_FIELDS})
+)
+
+TICKET = select(t.tickets).where(T.hall == bindparam("w_hall"), T.public_id == bindparam("w_id"))
+TICKET_LOCKED = TICKET.with_for_update()
+
+WINDOW = select(t.windows).where(W.hall == bindparam("w_hall"), W.number == bindparam("w_number"))
+WINDOW_LOCKED = WINDOW.with_for_update()
+UPDATE_WINDOW = (
+    update(t.windows)
+    .where(W.hall == bindparam("w_hall"), W.number == bindparam("w_number"), W.version == bindparam("w_version"))
+    .values({name: bindparam(name) for name in ("state", "ticket_id", "state_since", "version")})
+)
+
+# all of a transaction's events in one execution (one round trip: the driver sends them as one statement)
+INSERT_EVENT = insert(t.events)
