@@ -57,6 +57,7 @@ class EventHub:
         self._task: asyncio.Task | None = None
         self.listeners: list[Callable[[Outgoing], object]] = []  # this process's own followers (hall-changed)
         self._chores: set[asyncio.Task] = set()
+        self._offered: list[StoredEvent] = []  # events local commits stored, not yet delivered
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -75,10 +76,24 @@ class EventHub:
             sub.queue.put_nowait(None)
         self._subscribers.clear()
 
-    def poke(self) -> None:
-        """Tell the hub a local commit wrote events (safe from any thread)."""
+    def poke(self, stored: list[StoredEvent] | None = None) -> None:
+        """Tell the hub a local commit wrote events, which it may pass on as they are (safe from any thread)."""
         if self._loop is not None and self._wake is not None and not self._loop.is_closed():
-            self._loop.call_soon_threadsafe(self._wake.set)
+            self._loop.call_soon_threadsafe(self._offer, stored or [])
+
+    def _offer(self, stored: list[StoredEvent]) -> None:
+        self._offered += stored
+        self._wake.set()
+
+    def _take_offered(self) -> list[StoredEvent] | None:
+        """The events local commits offered, if they are all that follows what was delivered (their ids run on
+        from `last_seen` without a gap): then the hub delivers them without reading the database. A gap means
+        events of another process, of another hall of the county, or a rolled back id: the hub reads."""
+        offered = sorted((e for e in self._offered if e.id > self.last_seen), key=lambda e: e.id)
+        self._offered = []
+        if not offered or any(e.id != self.last_seen + 1 + i for i, e in enumerate(offered)):
+            return None
+        return offered
 
     def subscribe(self) -> Subscription:
         sub = Subscription(start_after=self.last_seen)
@@ -116,7 +131,9 @@ class EventHub:
                 pass
             self._wake.clear()
             try:
-                events = await asyncio.to_thread(self._fetch_after, self.last_seen)
+                events = self._take_offered()
+                if events is None:
+                    events = await asyncio.to_thread(self._fetch_after, self.last_seen)
             except Exception as exc:  # noqa: BLE001 - a database hiccup must not end the stream for everyone
                 self._said(exc)
                 await asyncio.sleep(min(1.0, self.poll_s * 10))

@@ -66,7 +66,7 @@ class QueueService(Calling):
         clock: Callable[[], dt.datetime] | None = None,
         policy: CallingPolicy | None = None,
         enforce_hours: bool = True,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[StoredEvent]], None] | None = None,
         outage: Outage | None = None,
     ):
         self.hall = hall

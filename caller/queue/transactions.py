@@ -16,7 +16,7 @@ from caller.engine.model import Event, QueueError, Ticket
 from caller.queue.hall_swap import Gate
 from caller.storage.database import Database
 from caller.storage.faults import Outage, StorageUnavailable, describe, is_storage_fault
-from caller.storage.repository import Repository
+from caller.storage.repository import Repository, StoredEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,7 +54,7 @@ class Transactions:
         clock: Callable[[], dt.datetime],
         order_of: Callable[[Ticket], dt.datetime],
         service_day: Callable[[dt.datetime], dt.date],
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[list[StoredEvent]], None] | None = None,
         outage: Outage | None = None,
     ):
         self.db = db
@@ -62,7 +62,7 @@ class Transactions:
         self.clock = clock
         self.order_of = order_of
         self.service_day = service_day
-        self.on_commit = on_commit or (lambda: None)
+        self.on_commit = on_commit or (lambda stored: None)
         self.day_started: Callable[[dt.date], None] = lambda day: None
         self.outage = outage or Outage()
         self._day: dt.date | None = None
@@ -100,9 +100,9 @@ class Transactions:
                     with self.db.write() as conn:
                         repo = self.repository(conn)
                         result = work(repo, now)
-                        self._store_events(repo)
+                        stored = self._store_events(repo)
                 self.outage.succeeded()
-                self.on_commit()
+                self.on_commit(stored)
                 return result
             except Conflict:
                 pass
@@ -153,17 +153,19 @@ class Transactions:
         if events:
             repo.pending_events.append((events, day or self.service_day(now)))
 
-    def _store_events(self, repo: Repository) -> None:
+    def _store_events(self, repo: Repository) -> list[StoredEvent]:
         """Store the transaction's events under the hall's event lock, so their ids become visible in order. Taken
         last, just before the commit: the lock serialises one hall's writers only for their inserts and commit, not
         for the reads and claims before them (issue 15: 8 windows of a hall waited on each other there)."""
         if not repo.pending_events:
-            return
+            return []
         self.db.serialise_events(repo.conn)
+        stored: list[StoredEvent] = []
         batch: list[Event] = []  # one execution per service day (one, but for settling earlier days' tickets)
         for i, (events, day) in enumerate(repo.pending_events):
             batch.extend(events)
             if i + 1 == len(repo.pending_events) or repo.pending_events[i + 1][1] != day:
-                repo.add_events(batch, day)
+                stored += repo.add_events(batch, day)
                 batch = []
         repo.pending_events.clear()
+        return stored

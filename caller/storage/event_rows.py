@@ -45,7 +45,8 @@ class StoredEvent:
 
 
 class EventRows(Rows):
-    def add_events(self, events: Sequence[Event], day: dt.date) -> None:
+    def add_events(self, events: Sequence[Event], day: dt.date) -> list[StoredEvent]:
+        """Store events in the order given (their ids follow it); the events as stored, for the event hub."""
         rows = []
         for event in events:
             ticket = event.ticket
@@ -61,15 +62,18 @@ class EventRows(Rows):
                 "status": ticket.status.value if ticket else None,
                 "data": json.dumps(event.data, ensure_ascii=False) if event.data else "{}",
             })
-        if rows:  # in the order given: ids follow it (one statement of many rows, or one row at a time on SQLite)
-            self.conn.execute(hot.INSERT_EVENT, rows)
+        if not rows:
+            return []
+        ids = self.conn.execute(hot.INSERT_EVENT, rows).scalars().all()  # one statement, ids in the rows' order
+        return [StoredEvent(id_, r["type"], r["at"].astimezone(dt.timezone.utc), r["number"], r["category"],
+                            r["window"], r["status"], json.loads(r["data"])) for id_, r in zip(ids, rows, strict=True)]
 
     def events_after(self, last_id: int, since: dt.datetime | None = None, limit: int = 1000) -> list[StoredEvent]:
         """Events after an id, in id order; with `since`, only those recorded at or after it."""
-        query = select(t.events).where(t.events.c.hall == self.hall, t.events.c.id > last_id)
+        query = hot.EVENTS_AFTER  # the hub's read after each commit: built once
         if since is not None:
             query = query.where(t.events.c.at >= since)
-        rows = self.conn.execute(query.order_by(t.events.c.id).limit(limit))
+        rows = self.conn.execute(query, {"w_hall": self.hall, "w_after": last_id, "w_limit": limit})
         return [
             StoredEvent(r.id, r.type, r.at, r.number, r.category, r.window, r.status, json.loads(r.data))
             for r in rows

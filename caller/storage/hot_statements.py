@@ -31,5 +31,8 @@ UPDATE_WINDOW = (
     .values({name: bindparam(name) for name in ("state", "ticket_id", "state_since", "version")})
 )
 
-# all of a transaction's events in one execution (one round trip: the driver sends them as one statement)
-INSERT_EVENT = insert(t.events)
+# all of a transaction's events in one execution (one statement of many rows), their ids in the rows' order
+INSERT_EVENT = insert(t.events).returning(E.id, sort_by_parameter_order=True)
+
+EVENTS_AFTER = (select(t.events).where(E.hall == bindparam("w_hall"), E.id > bindparam("w_after")).order_by(E.id)
+                .limit(bindparam("w_limit")))

@@ -115,3 +115,60 @@ def test_a_subscriber_too_far_behind_is_cut_off_to_reconnect():
     got, drained = asyncio.run(scenario())
     assert got == list(range(1, 8))
     assert [d.id for d in drained[:-1]] == [1, 2, 3, 4, 5] and drained[5] is None
+
+
+def test_a_local_commits_events_go_out_as_stored_without_a_read_unless_ids_leave_a_gap():
+    """The hub read the database after every local commit (a tenth of a request's Python, issue 15). A commit now
+    offers the events it stored: when their ids run on from the last delivered, they go out as they are; a gap
+    (another process's events, another hall's, a rolled back id) makes the hub read, and nothing is skipped."""
+    at = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
+
+    def event(i):
+        return StoredEvent(i, "ticket-issued", at, f"A{i:03d}", "shebao", None, "waiting", {})
+
+    in_database = [event(i) for i in (1, 2, 3, 5, 6)]  # 4 went to another hall
+    reads = []
+
+    def fetch(last):
+        reads.append(last)
+        return [e for e in in_database if e.id > last]
+
+    async def scenario():
+        hub = EventHub(fetch, lambda: 0, poll_s=30)
+        await hub.start()
+        sub = hub.subscribe()
+
+        async def take(n):
+            return [(await asyncio.wait_for(sub.queue.get(), 2)).id for _ in range(n)]
+
+        hub.poke([event(2)])  # two commits whose callbacks ran out of order
+        hub.poke([event(1)])
+        first = await take(2)
+        reads_after_first = len(reads)
+        hub.poke([event(3)])
+        second = await take(1)
+        hub.poke([event(5), event(6)])  # 4 is not ours: read
+        third = await take(2)
+        await hub.stop()
+        return first, reads_after_first, second, third
+
+    first, reads_after_first, second, third = asyncio.run(scenario())
+    assert first == [1, 2] and second == [3] and third == [5, 6]
+    assert reads_after_first == 0 and reads == [3], reads
+
+
+def test_events_passed_on_as_committed_equal_those_read_back_from_the_database(live):
+    stream = open_stream(live.base, live.headers("display"))
+    issue(live)
+    issue(live, "yibao")
+    live.post("/api/v1/windows/1/open", "admin")
+    live.post("/api/v1/windows/1/call-next", "admin")
+    live.post("/api/v1/windows/1/finish-and-call-next", "admin")
+    live.post("/api/v1/windows/1/finish", "admin")
+    got = stream.take(7)
+    stream.close()
+    replayed = open_stream(live.base, live.headers("display"), last_event_id=got[0].id - 1)  # read back
+    stored = replayed.take(7)
+    replayed.close()
+    assert [(e.id, e.type, e.data) for e in got] == [(e.id, e.type, e.data) for e in stored]
+    assert [e.type for e in got][-2:] == ["ticket-called", "ticket-finished"]
