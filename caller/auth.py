@@ -115,4 +115,6 @@ class TokenStore:
 
     def _lookup(self, params: dict):  # noqa: ANN202
         with self.engine.connect() as conn:
+            if conn.dialect.name == "postgresql":  # one statement outside a transaction: no BEGIN and ROLLBACK
+                conn.execution_options(isolation_level="AUTOCOMMIT")  # around it, two round trips
             return conn.execute(_LOOKUP, params).first()

@@ -159,13 +159,12 @@ class Transactions:
         for the reads and claims before them (issue 15: 8 windows of a hall waited on each other there)."""
         if not repo.pending_events:
             return []
-        self.db.serialise_events(repo.conn)
         stored: list[StoredEvent] = []
         batch: list[Event] = []  # one execution per service day (one, but for settling earlier days' tickets)
         for i, (events, day) in enumerate(repo.pending_events):
             batch.extend(events)
             if i + 1 == len(repo.pending_events) or repo.pending_events[i + 1][1] != day:
-                stored += repo.add_events(batch, day)
+                stored += repo.add_events(batch, day, lock=self.db.event_lock)
                 batch = []
         repo.pending_events.clear()
         return stored

@@ -117,10 +117,12 @@ class Database:
         with self.engine.connect() as conn, conn.begin():
             yield conn
 
-    def serialise_events(self, conn: Connection) -> None:
-        """Hold the hall's event lock until commit, so event ids become visible in id order."""
-        if not self.is_sqlite:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": self._hall_lock_key})
+    @property
+    def event_lock(self) -> int | None:
+        """The hall's event lock on PostgreSQL (an advisory lock held to the commit, taken as a transaction stores
+        its events: caller/storage/event_rows.py), so event ids become visible in id order; None on SQLite, where
+        one writer at a time holds the database."""
+        return None if self.is_sqlite else self._hall_lock_key
 
     def recycle(self) -> None:
         """Drop the pooled connections after a storage fault: a SQLite connection opened on a read-only file

@@ -14,6 +14,8 @@ from caller.storage import hot_statements as hot
 from caller.storage import tables as t
 from caller.storage.rows import Rows
 
+_ARRAYS = (("types", "type"), ("pks", "ticket_pk"), ("numbers", "number"),
+           ("categories", "category"), ("windows", "window"), ("statuses", "status"), ("datas", "data"))
 PRIVATE_EVENT_DATA = frozenset({"staff", "special_reason", "transfer_note", "priority_reason"})  # stored with the event, never streamed
 
 
@@ -45,8 +47,10 @@ class StoredEvent:
 
 
 class EventRows(Rows):
-    def add_events(self, events: Sequence[Event], day: dt.date) -> list[StoredEvent]:
-        """Store events in the order given (their ids follow it); the events as stored, for the event hub."""
+    def add_events(self, events: Sequence[Event], day: dt.date, lock: int | None = None) -> list[StoredEvent]:
+        """Store events in the order given (their ids follow it); the events as stored, for the event hub. With
+        `lock`, on PostgreSQL, the hall's event lock (an advisory lock held to the commit) is taken by the same
+        statement first."""
         rows = []
         for event in events:
             ticket = event.ticket
@@ -64,7 +68,13 @@ class EventRows(Rows):
             })
         if not rows:
             return []
-        ids = self.conn.execute(hot.INSERT_EVENT, rows).scalars().all()  # one statement, ids in the rows' order
+        if lock is not None and self.conn.dialect.name == "postgresql":
+            ids = sorted(self.conn.execute(hot.PG_LOCK_AND_INSERT_EVENTS, {
+                "hall": self.hall, "day": day, "lock": lock,
+                "ats": [r["at"].astimezone(dt.timezone.utc).replace(tzinfo=None) for r in rows],  # stored naive UTC
+                **{key: [r[column] for r in rows] for key, column in _ARRAYS}}).scalars())
+        else:
+            ids = self.conn.execute(hot.INSERT_EVENT, rows).scalars().all()  # one statement, ids in the rows' order
         return [StoredEvent(id_, r["type"], r["at"].astimezone(dt.timezone.utc), r["number"], r["category"],
                             r["window"], r["status"], json.loads(r["data"])) for id_, r in zip(ids, rows, strict=True)]
 

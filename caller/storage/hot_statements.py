@@ -5,7 +5,7 @@ compiled form at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, text, update
 
 from caller.storage import tables as t
 
@@ -36,3 +36,16 @@ INSERT_EVENT = insert(t.events).returning(E.id, sort_by_parameter_order=True)
 
 EVENTS_AFTER = (select(t.events).where(E.hall == bindparam("w_hall"), E.id > bindparam("w_after")).order_by(E.id)
                 .limit(bindparam("w_limit")))
+
+# On PostgreSQL the hall's event lock and the insert of a transaction's events are one statement (one round trip
+# less, and the lock is held only for the insert and the commit): the lock's one-row subquery is joined before any
+# row reaches the insert, so ids are taken under it, in the rows' order (ORDER BY n); they are returned ascending.
+PG_LOCK_AND_INSERT_EVENTS = text(
+    'INSERT INTO events (hall, service_day, type, at, ticket_pk, number, category, "window", status, data) '
+    'SELECT :hall, :day, u.type, u.at, u.ticket_pk, u.number, u.category, u."window", u.status, u.data '
+    "FROM (SELECT pg_advisory_xact_lock(:lock)) AS l, "
+    "unnest(CAST(:types AS text[]), CAST(:ats AS timestamp[]), CAST(:pks AS bigint[]), CAST(:numbers AS text[]), "
+    "CAST(:categories AS text[]), CAST(:windows AS integer[]), CAST(:statuses AS text[]), CAST(:datas AS text[])) "
+    'WITH ORDINALITY AS u(type, at, ticket_pk, number, category, "window", status, data, n) '
+    "ORDER BY u.n RETURNING id"
+)
