@@ -531,17 +531,17 @@ def test_a_window_passes_the_tickets_other_windows_are_claiming_in_one_read_and_
         seen: list[str] = []
         other = service.db.engine.connect()
         try:
-            with other.begin():  # seven other windows, mid-claim, hold the first seven
+            with other.begin():  # four other windows, mid-claim, hold the first four
                 other.execute(select(tables.tickets.c.pk).where(tables.tickets.c.public_id.in_(
-                    [t.ticket.id for t in issued[:7]])).with_for_update())
+                    [t.ticket.id for t in issued[:4]])).with_for_update())
                 event.listen(service.db.engine, "before_cursor_execute",
                              lambda conn, cursor, statement, *rest: seen.append(statement))
                 view = service.call_next(1)
-            assert view.ticket is not None and view.ticket.number == issued[7].ticket.number
+            assert view.ticket is not None and view.ticket.number == issued[4].ticket.number
         finally:
             other.close()
         assert sum("LATERAL" in s for s in seen) == 1, "the queue heads are read once"
-        assert sum("SKIP LOCKED" in s for s in seen) == 1, "one claim passes the seven held tickets"
+        assert sum("SKIP LOCKED" in s for s in seen) == 1, "one claim passes the four held tickets"
         assert service.ticket(issued[0].ticket.id).ticket.status.value == "waiting"
     finally:
         service.db.engine.dispose()
