@@ -5,7 +5,9 @@ and transactions."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import replace
+from itertools import islice
 
 from caller.engine import arrival, model
 from caller.engine.model import Ticket, Window, WindowState
@@ -16,7 +18,7 @@ from caller.queue.views import WindowView
 from caller.storage.repository import Personal, Repository
 
 HEADS = 5  # the first places of each queue the calling rule chooses from (and the one waiting longest)
-CLAIM_DEPTH = 8  # the policy's choices ranked for one claim: as many as windows likely to call at one instant
+CLAIM_DEPTH = 8  # the policy's choices a claim tries when the first is being taken: windows calling at one instant
 
 
 class Calling:
@@ -73,10 +75,10 @@ class Calling:
     ) -> tuple[Window, Ticket, Personal] | None:
         """Call the policy's choice to a locked, callable window; None if nothing is eligible.
 
-        The policy's first few choices are ranked from one read of the queue heads and claimed in one statement:
-        when other windows are calling the best at that instant, this one takes the next free (issue 15: 8 windows
-        at once tried 6.6 claims and read the heads 6.6 times per call, each lost claim a read further down). Only
-        when all the ranked are being taken is the queue read again, further down. (Reading more places per
+        The policy's first choice is claimed; when another window is calling it that instant, its next few choices
+        are ranked from the same read of the queue heads and the first free one claimed in one statement (issue 15:
+        8 windows at once tried 6.6 claims and read the heads 6.6 times per call, each lost claim a read further
+        down). Only when all the ranked are being taken is the queue read again, further down. (Reading more places per
         category up front cost more than the few second reads it saved, measured with 1 and 8 categories.)"""
         serves = self.hall.serves(spec)
         day = self.hall.service_day(now)
@@ -86,7 +88,8 @@ class Calling:
         while True:
             heads = repo.queue_heads(day, serves, per_category=HEADS + lost, window=spec.number,
                                      present_only=present_only)
-            ranked = self._rank(window, serves, [t for t in heads if t.pk not in skipped], now)
+            ranking = self._ranking(window, serves, [t for t in heads if t.pk not in skipped], now)
+            ranked = list(islice(ranking, 1))
             if not ranked:
                 return None
             choices = [chosen for _, chosen in ranked if chosen is not None]
@@ -97,6 +100,12 @@ class Calling:
                     continue
                 return None
             claimed = repo.claim_first(choices)
+            if claimed is None:  # another window is calling the first choice this instant: the next few at once
+                more = list(islice(ranking, CLAIM_DEPTH - 1))
+                ranked += more
+                others = [chosen for _, chosen in more if chosen is not None]
+                claimed = repo.claim_first(others)
+                choices += others
             if claimed is not None:
                 chosen, personal = claimed
                 self._pass_over(repo, ranked, chosen, skipped, now)
@@ -115,22 +124,21 @@ class Calling:
         self.tx.record(repo, events, now)
         return trial, chosen, personal
 
-    def _rank(self, window: Window, serves: frozenset[str], waiting: list[Ticket],
-              now: dt.datetime) -> list[tuple[list[Ticket], Ticket | None]]:
-        """The policy's choices among `waiting`, best first, up to CLAIM_DEPTH: each with the remote tickets not yet
-        arrived that it would have chosen before that one. A last entry with no choice holds awaited tickets only."""
-        ranked: list[tuple[list[Ticket], Ticket | None]] = []
+    def _ranking(self, window: Window, serves: frozenset[str], waiting: list[Ticket],
+                 now: dt.datetime) -> Iterator[tuple[list[Ticket], Ticket | None]]:
+        """The policy's choices among `waiting`, best first, as they are asked for (ranking all of them costs more
+        than a call alone needs): each with the remote tickets not yet arrived that it would have chosen before
+        that one. A last entry with no choice holds awaited tickets only."""
         candidates = waiting
-        while candidates and len(ranked) < CLAIM_DEPTH:
+        while candidates:
             chosen, passed = arrival.choose_present(self.policy, window, serves, candidates, now)
             if chosen is None:
                 if passed:
-                    ranked.append((passed, None))
-                break
-            ranked.append((passed, chosen))
+                    yield passed, None
+                return
+            yield passed, chosen
             gone = {id(chosen), *map(id, passed)}
             candidates = [t for t in candidates if id(t) not in gone]
-        return ranked
 
     def _pass_over(self, repo: Repository, ranked: list[tuple[list[Ticket], Ticket | None]], called: Ticket | None,
                    skipped: set[int], now: dt.datetime) -> None:
