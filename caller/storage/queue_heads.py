@@ -55,14 +55,3 @@ def _pg_heads(present_only: bool) -> TextClause:
 
 
 PG_HEADS, PG_HEADS_PRESENT = _pg_heads(False), _pg_heads(True)
-
-
-# The first of the calling rule's candidates that no other transaction holds, locked; in the rule's order, each
-# still at the version read. Only the row returned is locked (the lock sits under the LIMIT), so 8 windows
-# choosing from the same heads each take the next free one in one round trip instead of one try each.
-PG_CLAIM_FIRST = text(
-    "SELECT t.pk, t.name_masked, t.id_masked FROM tickets AS t "
-    "JOIN unnest(CAST(:pks AS bigint[]), CAST(:versions AS integer[])) WITH ORDINALITY AS c(pk, version, rank) "
-    "ON t.pk = c.pk AND t.version = c.version "
-    "ORDER BY c.rank LIMIT 1 FOR UPDATE OF t SKIP LOCKED"
-)

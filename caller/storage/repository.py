@@ -18,7 +18,7 @@ from caller.engine.model import (
 )
 from caller.storage import hot_statements as hot
 from caller.storage import tables as t
-from caller.storage.queue_heads import PG_CLAIM_FIRST, PG_HEADS, PG_HEADS_PRESENT, heads_statement
+from caller.storage.queue_heads import PG_HEADS, PG_HEADS_PRESENT, heads_statement
 from caller.storage.event_rows import EventRows, StoredEvent
 from caller.storage.window_rows import WindowRows
 
@@ -305,8 +305,8 @@ class Repository(WindowRows, EventRows):
             return None
         if self.conn.dialect.name == "sqlite":
             return ranked[0], self.personal(ranked[0].id)
-        row = self.conn.execute(PG_CLAIM_FIRST, {"pks": [c.pk for c in ranked],
-                                                 "versions": [c.version for c in ranked]}).first()
+        row = self.conn.execute(hot.PG_CLAIM_FIRST, {"pks": [c.pk for c in ranked],
+                                                     "versions": [c.version for c in ranked]}).first()
         if row is None:
             return None
         won = next(c for c in ranked if c.pk == row.pk)
