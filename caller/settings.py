@@ -30,6 +30,8 @@ class CallerSettings(BaseSettings):
     max_connections: int = Field(default=4096, ge=16)  # open connections beyond this are closed at once
     keep_alive_s: float = Field(default=5, gt=0)  # an idle keep-alive connection is closed after this
     workers: int = Field(default=1, ge=1, le=64)  # processes serving on one socket (caller/api/workers.py)
+    # threads running the queue's actions (issue, call, finish…) in arrival order (caller/api/lane.py)
+    lane_threads: int = Field(default=2, ge=1, le=64)
     # public lookups (a ticket, a slip's code, a booking): an address that missed this many times in 10 minutes
     # waits (429); behind a proxy on one of `trusted_proxies` the address is the one it forwards
     lookup_misses_per_10min: int = Field(default=30, ge=1)

@@ -33,6 +33,7 @@ from caller.api import (
 from caller.api.guards import BodyLimit, DocsStayLocal, LookupGuard, NotReady, PlainUrls
 from caller.api.guards import problem as _problem
 from caller.api.health import Readiness
+from caller.api.lane import Lane
 from caller.appointments import AppointmentBook
 from caller.auth import TokenStore
 from caller.engine.model import EventType, QueueError
@@ -238,6 +239,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.lane = Lane(settings.lane_threads)
     app.state.appointments = AppointmentBook(service)
     app.state.ratings = RatingBook(service)
     app.state.tokens = TokenStore(engine, hall.hall.id, clock=service.tx.clock)

@@ -56,22 +56,37 @@ def get_tokens(request: Request) -> TokenStore:
     return request.app.state.tokens
 
 
-def principal(request: Request) -> Principal:
+def bearer_token(request: Request) -> str:
+    """The request's bearer token, not yet looked up (no I/O); 401 without one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("unauthorized", "需要令牌 / a bearer token is required")
-    found = get_tokens(request).verify(token.strip())
+    return token.strip()
+
+
+def verified(request: Request, token: str) -> Principal:
+    """The principal of `token` (one indexed read); 401 if it is unknown or revoked."""
+    found = get_tokens(request).verify(token)
     if found is None:
         raise Unauthorized("unauthorized", "令牌无效或已吊销 / unknown or revoked token")
     return found
 
 
+def principal(request: Request) -> Principal:
+    return verified(request, bearer_token(request))
+
+
+def may_act(who: Principal, roles: tuple[Role, ...]) -> Principal:
+    """`who`, if its role is one of `roles` (an admin may do anything); else 403."""
+    if who.role is not Role.ADMIN and who.role not in roles:
+        raise Forbidden("forbidden", f"{who.role.value} 令牌无权进行此操作 / not allowed for this role")
+    return who
+
+
 def require(*roles: Role) -> Callable[..., Principal]:
     async def check(who: Annotated[Principal, Depends(principal)]) -> Principal:  # no I/O: on the event loop
-        if who.role is not Role.ADMIN and who.role not in roles:
-            raise Forbidden("forbidden", f"{who.role.value} 令牌无权进行此操作 / not allowed for this role")
-        return who
+        return may_act(who, roles)
 
     return check
 

@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from caller.api.deps import HallDep, Service, require
+from caller.api.lane import Credential, LaneDep, credential
 from caller.api.schemas import IssueBody, Problem, TicketOut, ticket_out
-from caller.auth import Role
+from caller.auth import Principal, Role
 from caller.queue.service import Invalid, IssueRequest
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
@@ -18,24 +19,30 @@ _KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 ERRORS = {code: {"model": Problem} for code in (401, 403, 404, 409, 422)}
 
 
-@router.post("", status_code=201, response_model=TicketOut, responses=ERRORS, dependencies=[Depends(require(Role.KIOSK))])
-def issue_ticket(
+@router.post("", status_code=201, response_model=TicketOut, responses=ERRORS)
+async def issue_ticket(
     body: IssueBody,
     service: Service,
     hall: HallDep,
     request: Request,
     response: Response,
+    lane: LaneDep,
+    token: Annotated[Credential, Depends(credential(Role.KIOSK))],
     idempotency_key: Annotated[str | None, Header(max_length=256)] = None,
 ) -> TicketOut:
     """Issue a ticket. A retry with the same `Idempotency-Key` returns the same ticket, never a second one."""
-    if idempotency_key is not None and not _KEY.match(idempotency_key):
-        raise Invalid("invalid_idempotency_key", "Idempotency-Key 为 1–128 个可见 ASCII 字符 / 1–128 printable ASCII")
-    view = service.issue(
-        IssueRequest(body.category, body.priority, body.name, body.id_number, body.source), idempotency_key
-    )
-    if view.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return with_phone_code(request, ticket_out(hall, view))
+
+    def work(who: Principal) -> TicketOut:  # on the queue's lane (caller/api/lane.py), the token looked up there
+        if idempotency_key is not None and not _KEY.match(idempotency_key):
+            raise Invalid("invalid_idempotency_key", "Idempotency-Key 为 1–128 个可见 ASCII 字符 / 1–128 printable ASCII")
+        view = service.issue(
+            IssueRequest(body.category, body.priority, body.name, body.id_number, body.source), idempotency_key
+        )
+        if view.replayed:
+            response.headers["Idempotent-Replayed"] = "true"
+        return with_phone_code(request, ticket_out(hall, view))
+
+    return await lane.act(token, work)
 
 
 def with_phone_code(request: Request, out: TicketOut) -> TicketOut:

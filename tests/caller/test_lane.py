@@ -1,0 +1,96 @@
+"""The queue's lane (caller/api/lane.py): a few threads of its own, taken in arrival order, apart from FastAPI's
+general pool."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import anyio
+import anyio.to_thread
+import pytest
+
+from caller.api.lane import Lane
+from tests.conftest import serving
+
+
+def test_at_most_its_threads_at_once_and_in_the_order_asked() -> None:
+    lane = Lane(2)
+    lock = threading.Lock()
+    running, most, started = 0, 0, []
+
+    def work(k: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+            started.append(k)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+        return k
+
+    async def main() -> list[int]:
+        done: list[int] = []
+
+        async def one(k: int) -> None:
+            done.append(await lane.run(lambda: work(k)))
+
+        async with anyio.create_task_group() as tasks:
+            for k in range(8):
+                tasks.start_soon(one, k)
+                await anyio.sleep(0.001)  # asked in this order
+        return done
+
+    done = anyio.run(main)
+    assert sorted(done) == list(range(8))
+    assert most == 2
+    assert started == list(range(8))
+
+
+def test_a_full_general_pool_does_not_hold_up_the_lane() -> None:
+    """Slow requests holding every thread of FastAPI's pool (reports, exports) leave the queue's actions running."""
+    lane = Lane(1)
+
+    async def main() -> str:
+        general = anyio.to_thread.current_default_thread_limiter()
+        holders = [object() for _ in range(int(general.total_tokens))]
+        for holder in holders:
+            await general.acquire_on_behalf_of(holder)
+        try:
+            with anyio.fail_after(5):
+                return await lane.run(lambda: "served")
+        finally:
+            for holder in holders:
+                general.release_on_behalf_of(holder)
+
+    assert anyio.run(main) == "served"
+
+
+def test_lane_actions_check_their_token_on_the_lane(hall, db_url, clock) -> None:  # noqa: ANN001
+    """The window and ticket actions look their token up on the lane thread: 401 unknown, 403 wrong role or
+    window, and the action runs for the right one (with a single lane thread, so each waits its turn)."""
+    with serving(hall, db_url, clock, lane_threads=1) as live:
+        kiosk, window_2 = live.headers("kiosk"), live.headers("counter", 2)
+        category = {"category": "shebao"}
+        assert live.post("/api/v1/windows/1/open").status_code == 401
+        assert live.post("/api/v1/windows/1/open", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert live.post("/api/v1/windows/1/open", headers=kiosk).json()["error"] == "forbidden"
+        assert live.post("/api/v1/windows/1/open", headers=window_2).json()["error"] == "wrong_window"
+        assert live.post("/api/v1/tickets", json=category, headers=window_2).json()["error"] == "forbidden"
+        assert live.post("/api/v1/windows/2/open", headers=window_2).status_code == 200
+        issued = live.post("/api/v1/tickets", json=category, headers=kiosk)
+        assert issued.status_code == 201, issued.text
+        called = live.post("/api/v1/windows/2/finish-and-call-next", headers=window_2)
+        assert called.status_code == 200, called.text
+        assert called.json()["ticket"]["id"] == issued.json()["id"]
+
+
+@pytest.mark.parametrize("threads", [0, 65])
+def test_lane_threads_bounded(threads: int) -> None:
+    from pydantic import ValidationError
+
+    from caller.settings import CallerSettings
+
+    with pytest.raises(ValidationError):
+        CallerSettings(lane_threads=threads)
