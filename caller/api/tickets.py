@@ -34,7 +34,8 @@ async def issue_ticket(
 
     def work(who: Principal) -> TicketOut:  # on the queue's lane (caller/api/lane.py), the token looked up there
         if idempotency_key is not None and not _KEY.match(idempotency_key):
-            raise Invalid("invalid_idempotency_key", "Idempotency-Key 为 1–128 个可见 ASCII 字符 / 1–128 printable ASCII")
+            raise Invalid("invalid_idempotency_key",
+                          "Idempotency-Key 为 1–128 个可见 ASCII 字符 / 1–128 printable ASCII")
         view = service.issue(
             IssueRequest(body.category, body.priority, body.name, body.id_number, body.source), idempotency_key
         )
