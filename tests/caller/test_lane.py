@@ -9,8 +9,10 @@ import time
 import anyio
 import anyio.to_thread
 import pytest
+from pydantic import ValidationError
 
 from caller.api.lane import Lane
+from caller.settings import CallerSettings
 from tests.conftest import serving
 
 
@@ -102,9 +104,5 @@ def test_lane_actions_check_their_token_on_the_lane(hall, db_url, clock) -> None
 
 @pytest.mark.parametrize("threads", [0, 65])
 def test_lane_threads_bounded(threads: int) -> None:
-    from pydantic import ValidationError
-
-    from caller.settings import CallerSettings
-
     with pytest.raises(ValidationError):
         CallerSettings(lane_threads=threads)
