@@ -58,6 +58,8 @@ def main() -> int:
             return
         if "wait_text" in action and action["wait_text"] not in texts():
             return
+        if "wait_said" in action and not app.announcer.wait_idle(0):
+            return  # everything announced is said while the app still runs (the panel follows the speech)
         if "wait_file" in action and not Path(action["wait_file"]).exists():
             return
         if "sleep" in action and time.monotonic() - state["since"] < action["sleep"]:

@@ -32,7 +32,8 @@ def test_calls_show_on_the_board_and_are_spoken_then_a_burst_of_fifty(caller, cl
     process, result = start_board(
         {"caller_url": caller.base, "token": caller.tokens["display"], "announcer": f"wav://{tmp_path / 'speech'}"},
         [{"wait_connected": True}, {"signal": str(ready)}, {"wait_text": "A001"}, {"shot": str(shot("board.png"))},
-         {"wait_text": "A050", "timeout": 60}, {"shot": str(shot("board-burst.png"))}],
+         {"wait_text": "A050", "timeout": 60}, {"shot": str(shot("board-burst.png"))},
+         {"wait_said": True, "timeout": 120}, {"sleep": 0.3}],  # the panel shows the last calls as they are said
         tmp_path / "board")
     wait_for_file(ready)
     for _ in range(50):
